@@ -1,0 +1,21 @@
+using System.CommandLine;
+using PromoPilot.Cli.Commands;
+
+namespace PromoPilot.Cli;
+
+/// <summary>The promopilot command: verbs in data-flow order.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider clock)
+    {
+        var console = new CliConsole(output, error, clock, Interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+        var root = new RootCommand("PromoPilot: personalized promotions that prove what they add.")
+        {
+            ImportCommand.Create(console),
+            ExportCommand.Create(console),
+            StatsCommand.Create(console),
+            QuickstartCommand.Create(console),
+        };
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

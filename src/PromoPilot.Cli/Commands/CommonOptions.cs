@@ -1,0 +1,23 @@
+using System.CommandLine;
+using PromoPilot.Ingestion;
+using PromoPilot.Storage;
+
+namespace PromoPilot.Cli.Commands;
+
+internal static class CommonOptions
+{
+    /// <summary>Environment variable holding the pseudonymization key (hex); otherwise a key file beside the store.</summary>
+    public const string KeyVariable = "PROMOPILOT_PSEUDONYMIZATION_KEY";
+
+    public static Option<string> Db() => new("--db")
+    {
+        Description = "The store: a DuckDB file, created when absent.",
+        DefaultValueFactory = _ => DuckDbStore.DefaultPath,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON object on stdout." };
+
+    /// <summary>The key file beside the store (promopilot.duckdb.key), or the key from the environment.</summary>
+    public static Pseudonymizer Pseudonymizer(string dbPath) =>
+        Ingestion.Pseudonymizer.FromKeySource(Environment.GetEnvironmentVariable(KeyVariable), Path.GetFullPath(dbPath) + ".key");
+}
