@@ -19,9 +19,10 @@ public sealed class ImportContext(
     IProgress<ImportProgress>? progress = null,
     CancellationToken cancellationToken = default)
 {
-    private readonly Dictionary<string, int> _userKeys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _itemKeys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _orderKeys = new(StringComparer.Ordinal);
+    private readonly Pseudonymizer _pseudonymizer = pseudonymizer;
+    private readonly KeyCache<int> _userKeys = new();
+    private readonly KeyCache<int> _itemKeys = new();
+    private readonly KeyCache<long> _orderKeys = new();
 
     /// <summary>The file or folder given with --input.</summary>
     public string Input { get; } = input;
@@ -93,66 +94,44 @@ public sealed class ImportContext(
     }
 
     /// <summary>The key of a customer, by raw identifier; the raw value is pseudonymized and kept only in memory.</summary>
-    public int UserKey(string rawUserId)
+    public int UserKey(string rawUserId) => _userKeys.Get(rawUserId, this, static (c, id) => c.Writer.UserKey(c._pseudonymizer.Pseudonymize(id)));
+
+    public int UserKey(ReadOnlySpan<byte> rawUserId) => _userKeys.Get(rawUserId, this, static (c, id) => c.Writer.UserKey(c._pseudonymizer.Pseudonymize(id)));
+
+    public int ItemKey(string itemId) => _itemKeys.Get(itemId, this, static (c, id) => c.Writer.ItemKey(id));
+
+    public int ItemKey(ReadOnlySpan<byte> itemId) => _itemKeys.Get(itemId, this, static (c, id) => c.Writer.ItemKey(id));
+
+    public long OrderKey(string orderId) => _orderKeys.Get(orderId, this, static (c, id) => c.Writer.OrderKey(id));
+
+    /// <summary>Identifier to key, looked up from UTF-8 bytes without allocating once an identifier was seen.</summary>
+    private sealed class KeyCache<T>
     {
-        if (!_userKeys.TryGetValue(rawUserId, out var key))
+        private readonly Dictionary<string, T> _keys = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+        public KeyCache() => _bySpan = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public T Get(string id, ImportContext context, Func<ImportContext, string, T> create)
         {
-            key = Writer.UserKey(pseudonymizer.Pseudonymize(rawUserId));
-            _userKeys.Add(rawUserId, key);
+            if (!_keys.TryGetValue(id, out var key))
+            {
+                key = create(context, id);
+                _keys.Add(id, key);
+            }
+
+            return key;
         }
 
-        return key;
-    }
-
-    public int UserKey(ReadOnlySpan<byte> rawUserId) => CachedKey(_userKeys, rawUserId, static (c, id) => c.Writer.UserKey(c.Pseudonymize(id)));
-
-    public int ItemKey(string itemId)
-    {
-        if (!_itemKeys.TryGetValue(itemId, out var key))
+        public T Get(ReadOnlySpan<byte> utf8, ImportContext context, Func<ImportContext, string, T> create)
         {
-            key = Writer.ItemKey(itemId);
-            _itemKeys.Add(itemId, key);
-        }
-
-        return key;
-    }
-
-    public int ItemKey(ReadOnlySpan<byte> itemId) => CachedKey(_itemKeys, itemId, static (c, id) => c.Writer.ItemKey(id));
-
-    public long OrderKey(string orderId)
-    {
-        if (!_orderKeys.TryGetValue(orderId, out var key))
-        {
-            key = Writer.OrderKey(orderId);
-            _orderKeys.Add(orderId, key);
-        }
-
-        return key;
-    }
-
-    private string Pseudonymize(string rawId) => pseudonymizer.Pseudonymize(rawId);
-
-    /// <summary>Looks a UTF-8 identifier up without allocating a string when it was seen before.</summary>
-    private int CachedKey(Dictionary<string, int> cache, ReadOnlySpan<byte> utf8, Func<ImportContext, string, int> create)
-    {
-        Span<char> chars = stackalloc char[128];
-        if (utf8.Length <= chars.Length)
-        {
-            var n = Encoding.UTF8.GetChars(utf8, chars);
-            var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(chars[..n], out var found))
+            Span<char> chars = stackalloc char[128];
+            if (utf8.Length <= chars.Length && _bySpan.TryGetValue(chars[..Encoding.UTF8.GetChars(utf8, chars)], out var found))
             {
                 return found;
             }
-        }
 
-        var id = Encoding.UTF8.GetString(utf8);
-        if (!cache.TryGetValue(id, out var key))
-        {
-            key = create(this, id);
-            cache.Add(id, key);
+            return Get(Encoding.UTF8.GetString(utf8), context, create);
         }
-
-        return key;
     }
 }

@@ -20,7 +20,7 @@ public static class ImporterCatalog
     {
         if (string.Equals(kind, MappedKind, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException("--kind mapped needs --mapping FILE (a JSON mapping of your columns).");
+            return Mapping.MappedImporter.Load(mappingFile ?? throw new ArgumentException("--kind mapped needs --mapping FILE (a JSON mapping of your columns)."));
         }
 
         if (!Builtin.TryGetValue(kind, out var create))

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using PromoPilot.Core.Domain;
+using PromoPilot.Core.Storage;
+using PromoPilot.Ingestion;
+using PromoPilot.Storage;
+
+// Ingestion benchmark driver; bench/ingestion/run.sh runs each mode in its own process so peak RSS is per mode.
+//   import KIND INPUT [MAPPING]   full import into a fresh store (what `promopilot import` does)
+//   parse KIND INPUT [MAPPING]    the same, writing to a writer that discards (isolates parsing + validation)
+//   read-csv FILE                 DuckDB's own read_csv of the file into a fresh store (the reference)
+var mode = args[0];
+var folder = Directory.CreateTempSubdirectory("promopilot-bench");
+var dbPath = Path.Combine(folder.FullName, "bench.duckdb");
+var stopwatch = Stopwatch.StartNew();
+long rows;
+try
+{
+    switch (mode)
+    {
+        case "import":
+        {
+            using var store = DuckDbStore.Open(dbPath);
+            var importer = ImporterCatalog.Create(args[1], args.Length > 3 ? args[3] : null);
+            var summary = new ImportService(store, new Pseudonymizer(new byte[32]), TimeProvider.System).Run(importer, args[2]);
+            rows = summary.RowsRead;
+            break;
+        }
+
+        case "parse":
+        {
+            var importer = ImporterCatalog.Create(args[1], args.Length > 3 ? args[3] : null);
+            var context = new ImportContext(args[2], new DiscardingWriter(importer.Dataset), new Pseudonymizer(new byte[32]));
+            importer.Import(context);
+            rows = context.RowsRead;
+            break;
+        }
+
+        case "read-csv":
+        {
+            using var connection = new DuckDBConnection($"Data Source={dbPath}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE TABLE t AS SELECT * FROM read_csv('{args[1]}'); SELECT count(*) FROM t";
+            rows = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            break;
+        }
+
+        case "hmac":
+        {
+            var p = new Pseudonymizer(new byte[32]);
+            rows = 200_000;
+            for (var i = 0; i < rows; i++)
+            {
+                p.Pseudonymize("c" + i);
+            }
+
+            break;
+        }
+
+        case "scan":
+        {
+            using var reader = PromoPilot.Ingestion.Reading.CsvReader.Open(args[1]);
+            var what = args.Length > 2 ? args[2] : "";
+            var f = new PromoPilot.Ingestion.Reading.FieldReader(reader);
+            rows = 0;
+            long bytes = 0;
+            double sum = 0;
+            var ctx = new ImportContext(args[1], new DiscardingWriter("x"), new Pseudonymizer(new byte[32]));
+            while (reader.Read())
+            {
+                rows++;
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    bytes += reader.Field(i).Length;
+                }
+
+                if (what.Contains('t'))
+                {
+                    sum += f.Timestamp(3).Ticks;
+                }
+
+                if (what.Contains('d'))
+                {
+                    sum += f.Double(4);
+                }
+
+                if (what.Contains('m'))
+                {
+                    sum += (double)f.Decimal(5);
+                }
+
+                if (what.Contains('i'))
+                {
+                    sum += ctx.ItemKey(f.Raw(1));
+                }
+
+                if (what.Contains('u'))
+                {
+                    sum += ctx.UserKey(f.Raw(0));
+                }
+            }
+
+            Console.Error.WriteLine(sum);
+
+            break;
+        }
+
+        default:
+            throw new ArgumentException($"unknown mode {mode}");
+    }
+}
+finally
+{
+    folder.Delete(recursive: true);
+}
+
+var seconds = stopwatch.Elapsed.TotalSeconds;
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    mode,
+    rows,
+    seconds = Math.Round(seconds, 3),
+    rows_per_second = Math.Round(rows / seconds),
+    peak_rss_mb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+}));
+
+/// <summary>Hands out keys and drops every row: measures reading, validation and pseudonymization alone.</summary>
+internal sealed class DiscardingWriter(string dataset) : IImportWriter
+{
+    private readonly Dictionary<string, int> _keys = [];
+
+    public string Dataset => dataset;
+
+    public int UserKey(string userId) => Key("u" + userId);
+
+    public int ItemKey(string itemId) => Key("i" + itemId);
+
+    public long OrderKey(string orderId) => Key("o" + orderId);
+
+    public int StoreKey(string storeId) => Key("s" + storeId);
+
+    public int CampaignKey(string campaignId) => Key("c" + campaignId);
+
+    public int OfferKey(string offerId) => Key("f" + offerId);
+
+    public void SetUserAttributes(int userKey, string? attributesJson)
+    {
+    }
+
+    public void Upsert(ItemRecord item)
+    {
+    }
+
+    public void Upsert(OrderRecord order)
+    {
+    }
+
+    public void Upsert(StoreRecord store)
+    {
+    }
+
+    public void Upsert(CampaignRecord campaign)
+    {
+    }
+
+    public void Upsert(OfferRecord offer)
+    {
+    }
+
+    public void Write(in EventRecord row)
+    {
+    }
+
+    public void Write(in StoreWeekSaleRecord row)
+    {
+    }
+
+    public void Write(in ExposureRecord row)
+    {
+    }
+
+    public void Write(in ResponseRecord row)
+    {
+    }
+
+    public void Quarantine(QuarantinedRow row)
+    {
+    }
+
+    private int Key(string id)
+    {
+        if (!_keys.TryGetValue(id, out var key))
+        {
+            key = _keys.Count + 1;
+            _keys.Add(id, key);
+        }
+
+        return key;
+    }
+}
