@@ -8,6 +8,9 @@ public static class ImporterCatalog
     private static readonly Dictionary<string, Func<IDatasetImporter>> Builtin = new(StringComparer.OrdinalIgnoreCase)
     {
         ["online-retail"] = () => new OnlineRetailImporter(),
+        ["hillstrom"] = () => new HillstromImporter(),
+        ["cookie-cats"] = () => new CookieCatsImporter(),
+        ["in-vehicle-coupon"] = () => new InVehicleCouponImporter(),
     };
 
     public static IReadOnlyList<string> Kinds => [.. Builtin.Keys.Order(StringComparer.Ordinal), MappedKind];

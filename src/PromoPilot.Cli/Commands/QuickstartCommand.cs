@@ -11,6 +11,7 @@ internal static class QuickstartCommand
     public static readonly IReadOnlyList<(string Kind, string File)> Samples =
     [
         ("online-retail", "online_retail_sample.csv.gz"),
+        ("hillstrom", "hillstrom_sample.csv.gz"),
     ];
 
     public static Command Create(CliConsole console)
