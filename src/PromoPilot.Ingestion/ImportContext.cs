@@ -21,6 +21,7 @@ public sealed class ImportContext(
 {
     private readonly Pseudonymizer _pseudonymizer = pseudonymizer;
     private readonly KeyCache<int> _userKeys = new();
+    private int[] _personalColumns = [];
     private readonly KeyCache<int> _itemKeys = new();
     private readonly KeyCache<long> _orderKeys = new();
 
@@ -42,8 +43,13 @@ public sealed class ImportContext(
     /// <paramref name="accept"/>, which returns false after <see cref="FieldReader.Reject"/> (or a failed parse)
     /// and must write nothing in that case.
     /// </summary>
-    public void ReadAll(IRecordReader reader, Func<FieldReader, bool> accept)
+    /// <param name="personalColumns">
+    /// Columns holding customer identifiers: a quarantined row shows their pseudonym instead, and a row that
+    /// cannot be split into fields is quarantined without its text, so no raw identifier reaches the store.
+    /// </param>
+    public void ReadAll(IRecordReader reader, Func<FieldReader, bool> accept, params int[] personalColumns)
     {
+        _personalColumns = personalColumns;
         var fields = new FieldReader(reader);
         var columns = reader.Header.Count;
         while (reader.Read())
@@ -90,7 +96,31 @@ public sealed class ImportContext(
     public void Quarantine(IRecordReader reader, string? column, string reason)
     {
         RowsQuarantined++;
-        Writer.Quarantine(new QuarantinedRow(reader.FileName, reader.Line, column, reason, reader.RawRecord()));
+        Writer.Quarantine(new QuarantinedRow(reader.FileName, reader.Line, column, reason, RedactedRaw(reader)));
+    }
+
+    private string? RedactedRaw(IRecordReader reader)
+    {
+        if (_personalColumns.Length == 0)
+        {
+            return reader.RawRecord();
+        }
+
+        if (reader.Error != RecordError.None)
+        {
+            return null;
+        }
+
+        var fields = new string[reader.FieldCount];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var value = reader.Field(i);
+            fields[i] = Array.IndexOf(_personalColumns, i) < 0 || value.Trim(" \t"u8).IsEmpty
+                ? Encoding.UTF8.GetString(value)
+                : _pseudonymizer.Pseudonymize(Encoding.UTF8.GetString(value.Trim(" \t"u8)));
+        }
+
+        return string.Join('|', fields);
     }
 
     /// <summary>The key of a customer, by raw identifier; the raw value is pseudonymized and kept only in memory.</summary>
@@ -103,6 +133,8 @@ public sealed class ImportContext(
     public int ItemKey(ReadOnlySpan<byte> itemId) => _itemKeys.Get(itemId, this, static (c, id) => c.Writer.ItemKey(id));
 
     public long OrderKey(string orderId) => _orderKeys.Get(orderId, this, static (c, id) => c.Writer.OrderKey(id));
+
+    public long OrderKey(ReadOnlySpan<byte> orderId) => _orderKeys.Get(orderId, this, static (c, id) => c.Writer.OrderKey(id));
 
     /// <summary>Identifier to key, looked up from UTF-8 bytes without allocating once an identifier was seen.</summary>
     private sealed class KeyCache<T>

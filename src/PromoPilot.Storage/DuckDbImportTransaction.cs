@@ -26,11 +26,7 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
     private readonly Dictionary<long, StoreRecord> _storeRows = [];
     private readonly Dictionary<long, CampaignRecord> _campaignRows = [];
     private readonly Dictionary<long, OfferRecord> _offerRows = [];
-    private DuckDBAppender? _events;
-    private DuckDBAppender? _sales;
-    private DuckDBAppender? _exposures;
-    private DuckDBAppender? _responses;
-    private DuckDBAppender? _quarantine;
+    private readonly BackgroundAppender _appender;
     private bool _committed;
 
     public DuckDbImportTransaction(DuckDbStore store, ImportHeader header)
@@ -45,6 +41,13 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
         _stores = new Dimension(store, "stores", "store_key", "store_id", header.Dataset);
         _campaigns = new Dimension(store, "campaigns", "campaign_key", "campaign_id", header.Dataset);
         _offers = new Dimension(store, "offers", "offer_key", "offer_id", header.Dataset);
+        // Existing keys are read now: once the appender thread owns the connection, nothing else may use it.
+        foreach (var dimension in new[] { _users, _items, _orders, _stores, _campaigns, _offers })
+        {
+            dimension.Load();
+        }
+
+        _appender = new BackgroundAppender(store.Connection, ImportId);
     }
 
     public int ImportId { get; }
@@ -79,100 +82,37 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
 
     public void Write(in EventRecord row)
     {
-        _events ??= _store.Connection.CreateAppender("events");
-        _events.CreateRow()
-            .AppendValue((sbyte)row.Type)
-            .AppendValue(row.UserKey)
-            .AppendValue(row.ItemKey)
-            .AppendValue(row.Timestamp)
-            .AppendValue(row.Quantity)
-            .AppendValue(row.UnitPrice)
-            .AppendValue(row.Discount)
-            .AppendValue(row.Value)
-            .AppendValue(row.OrderKey)
-            .AppendValue(row.CampaignKey)
-            .AppendValue(row.OfferKey)
-            .AppendValue(row.StoreKey)
-            .AppendValue((sbyte)row.Channel)
-            .AppendValue(ImportId)
-            .AppendValue(row.SourceLine)
-            .EndRow();
+        _appender.Events.Add(row);
         Count("events");
     }
 
     public void Write(in StoreWeekSaleRecord row)
     {
-        _sales ??= _store.Connection.CreateAppender("store_week_sales");
-        _sales.CreateRow()
-            .AppendValue(row.StoreKey)
-            .AppendValue(row.ItemKey)
-            .AppendValue(row.Week)
-            .AppendValue(row.Units)
-            .AppendValue(row.UnitPrice)
-            .AppendValue(row.Deal)
-            .AppendValue(row.Feature)
-            .AppendValue(row.AttributesJson)
-            .AppendValue(ImportId)
-            .AppendValue(row.SourceLine)
-            .EndRow();
+        _appender.Sales.Add(row);
         Count("store_week_sales");
     }
 
     public void Write(in ExposureRecord row)
     {
-        _exposures ??= _store.Connection.CreateAppender("exposures");
-        _exposures.CreateRow()
-            .AppendValue(row.CampaignKey)
-            .AppendValue(row.UserKey)
-            .AppendValue(row.Arm)
-            .AppendValue(row.IsControl)
-            .AppendValue(row.ExposedAt)
-            .AppendValue(row.Visited)
-            .AppendValue(row.Converted)
-            .AppendValue(row.Revenue)
-            .AppendValue(row.OutcomesJson)
-            .AppendValue(ImportId)
-            .AppendValue(row.SourceLine)
-            .EndRow();
+        _appender.Exposures.Add(row);
         Count("exposures");
     }
 
     public void Write(in ResponseRecord row)
     {
-        _responses ??= _store.Connection.CreateAppender("responses");
-        _responses.CreateRow()
-            .AppendValue(row.CampaignKey)
-            .AppendValue(row.UserKey)
-            .AppendValue(row.OfferType)
-            .AppendValue(row.Accepted)
-            .AppendValue(row.ContextJson)
-            .AppendValue(ImportId)
-            .AppendValue(row.SourceLine)
-            .EndRow();
+        _appender.Responses.Add(row);
         Count("responses");
     }
 
     public void Quarantine(QuarantinedRow row)
     {
-        _quarantine ??= _store.Connection.CreateAppender("quarantine");
-        _quarantine.CreateRow()
-            .AppendValue(ImportId)
-            .AppendValue(row.File)
-            .AppendValue(row.Line)
-            .AppendValue(row.Column)
-            .AppendValue(row.Reason)
-            .AppendValue(row.Raw)
-            .EndRow();
+        _appender.Quarantine.Add(row);
         Count("quarantine");
     }
 
     public void Commit(long rowsRead, long rowsAccepted, long rowsQuarantined, double seconds)
     {
-        foreach (var appender in new[] { _events, _sales, _exposures, _responses, _quarantine })
-        {
-            appender?.Dispose();
-        }
-
+        _appender.Complete();
         MergeDimensions();
         _store.Execute(
             "INSERT INTO import_log VALUES ($id, $kind, $dataset, $source, $key, $started, $seconds, $read, $accepted, $quarantined, $tables)",
@@ -191,16 +131,13 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
             return;
         }
 
-        foreach (var appender in new[] { _events, _sales, _exposures, _responses, _quarantine })
+        try
         {
-            try
-            {
-                appender?.Dispose();
-            }
-            catch (DuckDBException)
-            {
-                // The transaction is rolled back below; a failed flush has nothing left to lose.
-            }
+            _appender.Complete();
+        }
+        catch (IOException)
+        {
+            // The transaction is rolled back below; a failed flush has nothing left to lose.
         }
 
         _store.Execute("ROLLBACK");
@@ -285,11 +222,6 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
 
         public long Key(string id)
         {
-            if (_keys is null)
-            {
-                Load();
-            }
-
             if (_keys!.TryGetValue(id, out var key))
             {
                 return key;
@@ -320,7 +252,7 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
             return _ids.TryGetValue(key, out id) ? id : throw new InvalidOperationException($"{Table}: key {key} was not handed out by this import.");
         }
 
-        private Dictionary<string, long> Load()
+        public Dictionary<string, long> Load()
         {
             _keys = new Dictionary<string, long>(StringComparer.Ordinal);
             using var command = store.Connection.CreateCommand();

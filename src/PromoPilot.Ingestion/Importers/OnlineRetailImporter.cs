@@ -36,10 +36,10 @@ public sealed class OnlineRetailImporter : IDatasetImporter
     {
         var writer = context.Writer;
         var orders = new Dictionary<long, OrderDraft>();
-        var items = new Dictionary<int, ItemRecord>();
+        var items = new Dictionary<int, ItemDraft>();
         var users = new HashSet<int>();
         // (user, item) -> latest earlier purchase order, for linking cancellations to their invoice.
-        var lastPurchase = new Dictionary<(int User, int Item), long>();
+        var lastPurchase = new Dictionary<long, long>();
 
         using var reader = CsvReader.Open(InputFiles(context.Input)[0]);
         var f = new FieldReader(reader);
@@ -49,19 +49,22 @@ public sealed class OnlineRetailImporter : IDatasetImporter
 
         context.ReadAll(reader, row =>
         {
-            var invoiceNo = row.Text(invoice, required: true);
-            var stockCode = row.Text(stock, required: true);
+            if (row.IsEmpty(invoice) || row.IsEmpty(stock))
+            {
+                return row.Reject(row.IsEmpty(invoice) ? invoice : stock, "required value is missing");
+            }
+
             var units = row.Int64(quantity, -10_000_000, 10_000_000);
             var at = row.Timestamp(date, min: new DateTime(1990, 1, 1), max: new DateTime(2100, 1, 1));
             var unitPrice = row.Decimal(price, maxAbs: 1_000_000m);
-            var customerId = row.Text(customer);
             if (row.Failed)
             {
                 return false;
             }
 
-            var isCancellation = invoiceNo![0] is 'C' or 'c';
-            var isAdjustment = invoiceNo[0] is 'A' or 'a' || (!isCancellation && units < 0);
+            var invoiceNo = row.Raw(invoice);
+            var isCancellation = invoiceNo[0] is (byte)'C' or (byte)'c';
+            var isAdjustment = invoiceNo[0] is (byte)'A' or (byte)'a' || (!isCancellation && units < 0);
             if (unitPrice < 0 && !isAdjustment)
             {
                 return row.Reject(price, $"negative unit price {unitPrice} on a sale");
@@ -72,23 +75,23 @@ public sealed class OnlineRetailImporter : IDatasetImporter
                 return row.Reject(quantity, "quantity 0 on an invoice line");
             }
 
-            var itemKey = context.ItemKey(stockCode!);
-            var title = row.Text(description);
-            if (!items.TryGetValue(itemKey, out var item) || (title is not null && item.Title is null) || (unitPrice > 0 && !isAdjustment))
+            var itemKey = context.ItemKey(row.Raw(stock));
+            if (!items.TryGetValue(itemKey, out var item))
             {
-                items[itemKey] = new ItemRecord(
-                    itemKey,
-                    stockCode!,
-                    Title: title ?? item?.Title,
-                    Price: unitPrice > 0 && !isAdjustment ? unitPrice : item?.Price,
-                    Currency: Currency,
-                    IsProduct: IsProductCode(stockCode!));
+                item = new ItemDraft(row.Text(stock)!);
+                items.Add(itemKey, item);
+            }
+
+            item.Title ??= row.Text(description);
+            if (unitPrice > 0 && !isAdjustment)
+            {
+                item.Price = unitPrice;
             }
 
             int? userKey = null;
-            if (customerId is not null)
+            if (!row.IsEmpty(customer))
             {
-                userKey = context.UserKey(customerId);
+                userKey = context.UserKey(row.Raw(customer));
                 if (users.Add(userKey.Value))
                 {
                     writer.SetUserAttributes(userKey.Value, Attributes.Of(("country", row.Text(country))));
@@ -98,33 +101,45 @@ public sealed class OnlineRetailImporter : IDatasetImporter
             var orderKey = context.OrderKey(invoiceNo);
             if (!orders.TryGetValue(orderKey, out var order))
             {
-                order = new OrderDraft(invoiceNo, userKey, at, isCancellation);
+                order = new OrderDraft(row.Text(invoice)!, userKey, at, isCancellation);
                 orders.Add(orderKey, order);
             }
 
             var type = isCancellation ? EventType.Refund : isAdjustment ? EventType.Adjustment : EventType.Purchase;
             if (type == EventType.Purchase && userKey is { } buyer)
             {
-                lastPurchase[(buyer, itemKey)] = orderKey;
+                lastPurchase[PairKey(buyer, itemKey)] = orderKey;
             }
-            else if (type == EventType.Refund && userKey is { } refunder && lastPurchase.TryGetValue((refunder, itemKey), out var original))
+            else if (type == EventType.Refund && userKey is { } refunder && lastPurchase.TryGetValue(PairKey(refunder, itemKey), out var original))
             {
                 order.Link(original);
             }
 
             writer.Write(new EventRecord(type, userKey, itemKey, at, units, unitPrice, OrderKey: orderKey, Channel: Channel.Web, SourceLine: reader.Line));
             return true;
-        });
+        }, customer);
 
-        foreach (var item in items.Values)
+        foreach (var (key, item) in items)
         {
-            writer.Upsert(item);
+            writer.Upsert(new ItemRecord(key, item.StockCode, item.Title, Price: item.Price, Currency: Currency, IsProduct: IsProductCode(item.StockCode)));
         }
 
         foreach (var (key, order) in orders)
         {
             writer.Upsert(new OrderRecord(key, order.InvoiceNo, order.UserKey, order.OrderedAt, Currency, Channel: Channel.Web, IsRefund: order.IsRefund, RefundOfOrderKey: order.RefundOf));
         }
+    }
+
+    private static long PairKey(int user, int item) => ((long)user << 32) | (uint)item;
+
+    /// <summary>An item as its lines describe it: the first description, the latest selling price.</summary>
+    private sealed class ItemDraft(string stockCode)
+    {
+        public string StockCode { get; } = stockCode;
+
+        public string? Title { get; set; }
+
+        public decimal? Price { get; set; }
     }
 
     /// <summary>An order being assembled from its lines; a refund links to the invoice most of its lines came from.</summary>

@@ -104,7 +104,7 @@ public sealed class MappedImporter(ImportMapping mapping, string mappingSource) 
             _ = DomainNames.TryParseChannel(mapping.Constants.GetValueOrDefault("channel") ?? "", out _constantChannel);
         }
 
-        public void Run() => _context.ReadAll(_reader, Accept);
+        public void Run() => _context.ReadAll(_reader, Accept, _user >= 0 ? [_user] : []);
 
         private bool Accept(FieldReader row)
         {
