@@ -8,6 +8,7 @@ public static class ImporterCatalog
     private static readonly Dictionary<string, Func<IDatasetImporter>> Builtin = new(StringComparer.OrdinalIgnoreCase)
     {
         ["online-retail"] = () => new OnlineRetailImporter(),
+        ["completejourney"] = () => new CompleteJourneyImporter(),
     };
 
     public static IReadOnlyList<string> Kinds => [.. Builtin.Keys.Order(StringComparer.Ordinal), MappedKind];
