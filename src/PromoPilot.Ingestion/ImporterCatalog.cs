@@ -11,6 +11,7 @@ public static class ImporterCatalog
         ["hillstrom"] = () => new HillstromImporter(),
         ["cookie-cats"] = () => new CookieCatsImporter(),
         ["in-vehicle-coupon"] = () => new InVehicleCouponImporter(),
+        ["completejourney"] = () => new CompleteJourneyImporter(),
     };
 
     public static IReadOnlyList<string> Kinds => [.. Builtin.Keys.Order(StringComparer.Ordinal), MappedKind];

@@ -85,6 +85,6 @@ public sealed class CookieCatsImporter : IDatasetImporter
                 OutcomesJson: Attributes.Of(("sum_gamerounds", played), ("retention_1", day1), ("retention_7", day7)),
                 SourceLine: reader.Line));
             return true;
-        });
+        }, userid);
     }
 }
