@@ -8,6 +8,11 @@ public static class ImporterCatalog
     private static readonly Dictionary<string, Func<IDatasetImporter>> Builtin = new(StringComparer.OrdinalIgnoreCase)
     {
         ["online-retail"] = () => new OnlineRetailImporter(),
+        ["movielens"] = () => new MovieLensImporter(),
+        ["cdnow"] = () => new CdnowImporter(),
+        ["groceries"] = () => new GroceriesImporter(),
+        ["dominicks-oj"] = () => new DominicksOjImporter(),
+        ["dominicks-beer"] = () => new DominicksBeerImporter(),
     };
 
     public static IReadOnlyList<string> Kinds => [.. Builtin.Keys.Order(StringComparer.Ordinal), MappedKind];
