@@ -12,6 +12,11 @@ public static class ImporterCatalog
         ["cookie-cats"] = () => new CookieCatsImporter(),
         ["in-vehicle-coupon"] = () => new InVehicleCouponImporter(),
         ["completejourney"] = () => new CompleteJourneyImporter(),
+        ["movielens"] = () => new MovieLensImporter(),
+        ["cdnow"] = () => new CdnowImporter(),
+        ["groceries"] = () => new GroceriesImporter(),
+        ["dominicks-oj"] = () => new DominicksOjImporter(),
+        ["dominicks-beer"] = () => new DominicksBeerImporter(),
     };
 
     public static IReadOnlyList<string> Kinds => [.. Builtin.Keys.Order(StringComparer.Ordinal), MappedKind];
