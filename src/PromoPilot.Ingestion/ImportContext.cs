@@ -22,6 +22,7 @@ public sealed class ImportContext(
     private readonly Pseudonymizer _pseudonymizer = pseudonymizer;
     private readonly KeyCache<int> _userKeys = new();
     private int[] _personalColumns = [];
+    private int[] _withheldColumns = [];
     private readonly KeyCache<int> _itemKeys = new();
     private readonly KeyCache<long> _orderKeys = new();
 
@@ -47,9 +48,14 @@ public sealed class ImportContext(
     /// Columns holding customer identifiers: a quarantined row shows their pseudonym instead, and a row that
     /// cannot be split into fields is quarantined without its text, so no raw identifier reaches the store.
     /// </param>
-    public void ReadAll(IRecordReader reader, Func<FieldReader, bool> accept, params int[] personalColumns)
+    public void ReadAll(IRecordReader reader, Func<FieldReader, bool> accept, params int[] personalColumns) =>
+        ReadAll(reader, accept, personalColumns, withheldColumns: []);
+
+    /// <param name="withheldColumns">Columns never stored in any form (personal data a mapping drops): blanked in quarantined rows.</param>
+    public void ReadAll(IRecordReader reader, Func<FieldReader, bool> accept, int[] personalColumns, int[] withheldColumns)
     {
         _personalColumns = personalColumns;
+        _withheldColumns = withheldColumns;
         var fields = new FieldReader(reader);
         var columns = reader.Header.Count;
         while (reader.Read())
@@ -101,7 +107,7 @@ public sealed class ImportContext(
 
     private string? RedactedRaw(IRecordReader reader)
     {
-        if (_personalColumns.Length == 0)
+        if (_personalColumns.Length == 0 && _withheldColumns.Length == 0)
         {
             return reader.RawRecord();
         }
@@ -115,8 +121,8 @@ public sealed class ImportContext(
         for (var i = 0; i < fields.Length; i++)
         {
             var value = reader.Field(i);
-            fields[i] = Array.IndexOf(_personalColumns, i) < 0 || value.Trim(" \t"u8).IsEmpty
-                ? Encoding.UTF8.GetString(value)
+            fields[i] = Array.IndexOf(_withheldColumns, i) >= 0 ? "[withheld]"
+                : Array.IndexOf(_personalColumns, i) < 0 || value.Trim(" \t"u8).IsEmpty ? Encoding.UTF8.GetString(value)
                 : _pseudonymizer.Pseudonymize(Encoding.UTF8.GetString(value.Trim(" \t"u8)));
         }
 

@@ -70,6 +70,7 @@ public sealed class MappedImporter(ImportMapping mapping, string mappingSource) 
         private readonly IRecordReader _reader;
         private readonly int _user, _item, _timestamp, _eventType, _quantity, _unitPrice, _discount, _value, _order, _campaign, _offer, _channel, _store, _title, _category, _brand, _cost;
         private readonly int[] _userAttributes;
+        private readonly int[] _withheld;
         private readonly bool _unixTime;
         private readonly IReadOnlyList<string>? _formats;
         private readonly CodeLookup<EventType> _eventTypes;
@@ -95,6 +96,7 @@ public sealed class MappedImporter(ImportMapping mapping, string mappingSource) 
             (_order, _campaign, _offer, _channel, _store, _title, _category, _brand, _cost) =
                 (Col("order_id"), Col("campaign_id"), Col("offer_id"), Col("channel"), Col("store_id"), Col("item_title"), Col("category"), Col("brand"), Col("cost"));
             _userAttributes = [.. mapping.UserAttributes.Select(fields.Column)];
+            _withheld = [.. mapping.Pii.Concat(mapping.Drop).Select(fields.OptionalColumn).Where(c => c >= 0 && c != _user).Distinct()];
             _unixTime = mapping.TimestampFormats is [var only] && string.Equals(only, "unix", StringComparison.OrdinalIgnoreCase);
             _formats = _unixTime ? null : mapping.TimestampFormats;
             _eventTypes = new CodeLookup<EventType>(mapping.ValueMaps.GetValueOrDefault("event_type"), DomainNames.TryParseEventType);
@@ -104,7 +106,7 @@ public sealed class MappedImporter(ImportMapping mapping, string mappingSource) 
             _ = DomainNames.TryParseChannel(mapping.Constants.GetValueOrDefault("channel") ?? "", out _constantChannel);
         }
 
-        public void Run() => _context.ReadAll(_reader, Accept, _user >= 0 ? [_user] : []);
+        public void Run() => _context.ReadAll(_reader, Accept, _user >= 0 ? [_user] : [], _withheld);
 
         private bool Accept(FieldReader row)
         {
