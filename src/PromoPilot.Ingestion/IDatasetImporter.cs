@@ -58,6 +58,6 @@ public static class InputFolder
             return input;
         }
 
-        return Require(input, fileName);
+        return Directory.Exists(input) ? Require(input, fileName) : throw new FileNotFoundException($"{input}: no such file or folder.", input);
     }
 }

@@ -1,0 +1,133 @@
+using System.Text.Json;
+
+namespace PromoPilot.Cli.Tests;
+
+/// <summary>The command-line contract outside checks rely on: one JSON object on stdout with --json, logs on stderr.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promopilot-cli-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _db;
+    private readonly string _sample = Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz");
+
+    public CliTests()
+    {
+        Directory.CreateDirectory(_folder);
+        _db = Path.Combine(_folder, "store.duckdb");
+    }
+
+    [Fact]
+    public void Import_Json_PrintsExactlyOneObjectWithTheContractFields()
+    {
+        var (code, stdout, stderr) = Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db, "--json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("online-retail", root.GetProperty("kind").GetString());
+        Assert.Equal(43_610, root.GetProperty("rows_read").GetInt64());
+        Assert.Equal(43_610, root.GetProperty("rows_accepted").GetInt64());
+        Assert.Equal(0, root.GetProperty("rows_quarantined").GetInt64());
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        Assert.Equal(43_610, root.GetProperty("tables").GetProperty("events").GetInt64());
+        Assert.Contains("online-retail", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(_db + ".key"), "the pseudonymization key file is created beside the store");
+    }
+
+    [Fact]
+    public void Import_SameFileTwice_SecondAddsNothing()
+    {
+        Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db, "--json");
+        var (code, stdout, _) = Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db, "--json");
+        var (_, stats, _) = Run("stats", "--db", _db, "--json");
+
+        Assert.Equal(0, code);
+        Assert.True(JsonDocument.Parse(stdout).RootElement.GetProperty("already_imported").GetBoolean());
+        var tables = JsonDocument.Parse(stats).RootElement.GetProperty("tables").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("rows").GetInt64());
+        Assert.Equal(43_610, tables["events"]);
+    }
+
+    [Fact]
+    public void Stats_Json_ReportsRangesAndReconciledCounts()
+    {
+        Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
+
+        var (code, stdout, _) = Run("stats", "--db", _db, "--json");
+
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var events = root.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "events");
+        Assert.StartsWith("2010-12-01", events.GetProperty("from").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("2011-12-0", events.GetProperty("to").GetString(), StringComparison.Ordinal);
+        var quality = root.GetProperty("quality");
+        Assert.True(quality.GetProperty("reconciled").GetBoolean());
+        Assert.Equal(43_610, quality.GetProperty("rows_read").GetInt64());
+        Assert.Equal(5_777, quality.GetProperty("anonymous_events").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("parquet")]
+    [InlineData("csv")]
+    public void Export_Table_WritesEveryRow(string format)
+    {
+        Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
+        var output = Path.Combine(_folder, "events." + format);
+
+        var (code, stdout, _) = Run("export", "--table", "events", "--format", format, "--out", output, "--db", _db, "--json");
+
+        Assert.Equal(0, code);
+        Assert.Equal(43_610, JsonDocument.Parse(stdout).RootElement.GetProperty("rows").GetInt64());
+        Assert.True(new FileInfo(output).Length > 10_000);
+        if (format == "csv")
+        {
+            Assert.Equal(43_610 + 1, File.ReadLines(output).Count());
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "import", "--kind", "nonsense", "--input", "x" }, "Unknown --kind 'nonsense'")]
+    [InlineData(new[] { "import", "--kind", "online-retail", "--input", "/no/such/file.csv" }, "/no/such/file.csv")]
+    [InlineData(new[] { "import", "--kind", "mapped", "--input", "x" }, "--mapping")]
+    [InlineData(new[] { "export", "--table", "secrets", "--format", "csv", "--out", "x.csv" }, "Unknown table 'secrets'")]
+    public void Command_WithUserMistake_ExitsNonZeroWithOneJsonError(string[] args, string expected)
+    {
+        var (code, stdout, stderr) = Run([.. args, "--db", _db, "--json"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.Contains(expected, JsonDocument.Parse(stdout).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quickstart_Json_ImportsTheBundledSamplesOnceOnly()
+    {
+        var (code, stdout, _) = Run("quickstart", "--db", _db, "--json");
+        var (again, stdout2, _) = Run("quickstart", "--db", _db, "--json");
+
+        Assert.Equal(0, code);
+        Assert.Equal(0, again);
+        var imports = JsonDocument.Parse(stdout).RootElement.GetProperty("imports").EnumerateArray().ToList();
+        Assert.Equal(["online-retail", "hillstrom"], imports.Select(i => i.GetProperty("kind").GetString()));
+        Assert.Equal(5_000, imports[1].GetProperty("rows_read").GetInt64());
+        Assert.All(JsonDocument.Parse(stdout2).RootElement.GetProperty("imports").EnumerateArray(), i => Assert.True(i.GetProperty("already_imported").GetBoolean()));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = CliApp.Run(args, stdout, stderr, TimeProvider.System);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
