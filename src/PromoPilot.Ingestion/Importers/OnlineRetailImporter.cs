@@ -39,7 +39,7 @@ public sealed class OnlineRetailImporter : IDatasetImporter
         var items = new Dictionary<int, ItemDraft>();
         var users = new HashSet<int>();
         // (user, item) -> latest earlier purchase order, for linking cancellations to their invoice.
-        var lastPurchase = new Dictionary<long, long>();
+        var lastPurchase = new Dictionary<(int User, int Item), long>();
 
         using var reader = CsvReader.Open(InputFiles(context.Input)[0]);
         var f = new FieldReader(reader);
@@ -108,9 +108,9 @@ public sealed class OnlineRetailImporter : IDatasetImporter
             var type = isCancellation ? EventType.Refund : isAdjustment ? EventType.Adjustment : EventType.Purchase;
             if (type == EventType.Purchase && userKey is { } buyer)
             {
-                lastPurchase[PairKey(buyer, itemKey)] = orderKey;
+                lastPurchase[(buyer, itemKey)] = orderKey;
             }
-            else if (type == EventType.Refund && userKey is { } refunder && lastPurchase.TryGetValue(PairKey(refunder, itemKey), out var original))
+            else if (type == EventType.Refund && userKey is { } refunder && lastPurchase.TryGetValue((refunder, itemKey), out var original))
             {
                 order.Link(original);
             }
@@ -129,8 +129,6 @@ public sealed class OnlineRetailImporter : IDatasetImporter
             writer.Upsert(new OrderRecord(key, order.InvoiceNo, order.UserKey, order.OrderedAt, Currency, Channel: Channel.Web, IsRefund: order.IsRefund, RefundOfOrderKey: order.RefundOf));
         }
     }
-
-    private static long PairKey(int user, int item) => ((long)user << 32) | (uint)item;
 
     /// <summary>An item as its lines describe it: the first description, the latest selling price.</summary>
     private sealed class ItemDraft(string stockCode)
