@@ -50,7 +50,7 @@ public static class Schema
                 offer_key INTEGER, store_key INTEGER, channel TINYINT, import_id INTEGER NOT NULL, source_line BIGINT);
             CREATE TABLE IF NOT EXISTS store_week_sales (
                 store_key INTEGER NOT NULL, item_key INTEGER NOT NULL, week INTEGER NOT NULL, units DOUBLE,
-                unit_price DECIMAL(18,6), deal BOOLEAN, feature BOOLEAN, attributes JSON, import_id INTEGER NOT NULL, source_line BIGINT);
+                unit_price DECIMAL(18,10), deal BOOLEAN, feature BOOLEAN, attributes JSON, import_id INTEGER NOT NULL, source_line BIGINT);
             CREATE TABLE IF NOT EXISTS exposures (
                 campaign_key INTEGER NOT NULL, user_key INTEGER, arm VARCHAR NOT NULL, is_control BOOLEAN, exposed_at TIMESTAMP,
                 visited BOOLEAN, converted BOOLEAN, revenue DECIMAL(18,4), outcomes JSON, import_id INTEGER NOT NULL, source_line BIGINT);

@@ -19,7 +19,7 @@ namespace PromoPilot.Ingestion.Importers;
 /// nearest integer. The movement is in ounces, not cartons: every value is a multiple of its brand's
 /// carton size (64, 96 or 128 oz); it matches the price, which is the brand's own price column
 /// (price1..price11 picked by the row's brand) in dollars per ounce as given, so units × unit price is dollar
-/// sales. Prices have up to 10 decimals and are rounded to the 6 the store keeps (under 5e-7 $/oz).
+/// sales. Prices have up to 10 decimals and are kept exactly (the column is DECIMAL(18,10)).
 /// Deal is the deal flag. feat is the featured share of the brand's volume (0, 1, or in about 1.5 % of rows a
 /// fraction, from aggregating several UPCs): Feature is feat &gt; 0, and the exact share is kept in the row
 /// attributes with profit (units undocumented by bayesm). The other brands' prices of a row are not kept:
@@ -104,8 +104,7 @@ public sealed class DominicksOjImporter : IDatasetImporter
             var attributes = margin is { } m
                 ? string.Create(CultureInfo.InvariantCulture, $"{{\"feat\":{featured:R},\"profit\":{m:R}}}")
                 : string.Create(CultureInfo.InvariantCulture, $"{{\"feat\":{featured:R}}}");
-            var unitPrice = Math.Round(price, 6, MidpointRounding.AwayFromZero);
-            writer.Write(new StoreWeekSaleRecord(stores.Key(storeNo), itemKeys[brandNo], weekNo, whole, unitPrice, onDeal, featured > 0, attributes, reader.Line));
+            writer.Write(new StoreWeekSaleRecord(stores.Key(storeNo), itemKeys[brandNo], weekNo, whole, price, onDeal, featured > 0, attributes, reader.Line));
             return true;
         });
     }

@@ -7,7 +7,7 @@ namespace PromoPilot.Ingestion.Tests.Importers;
 
 // Dominick's data (Kilts Center terms): the tests read ../shared/data only, and no slice is bundled.
 // Expected values were computed independently with python3 (csv module; exp(logmove) rounded; prices as
-// decimals rounded half away from zero to 6 places).
+// decimals, unrounded: price of the row's brand column priceN).
 public class DominicksOjImporterTests(DominicksOjImporterTests.FullImport full) : IClassFixture<DominicksOjImporterTests.FullImport>
 {
     [DatasetFact("dominicks_oj")]
@@ -44,15 +44,15 @@ public class DominicksOjImporterTests(DominicksOjImporterTests.FullImport full) 
             WHERE s.units::BIGINT % (i.attributes->>'size_oz')::BIGINT <> 0
             """));
         Assert.Equal(78_037_504, store.Count("SELECT sum(units)::BIGINT FROM store_week_sales JOIN items USING (item_key) WHERE item_id = '11'"));
-        Assert.Equal(3_947.609087m, Decimal(store, "SELECT sum(unit_price) AS v FROM store_week_sales"));
-        Assert.Equal(31_848_102.503264m, Decimal(store, "SELECT sum(units::BIGINT * unit_price) AS v FROM store_week_sales"));
+        Assert.Equal(3_947.5981651891m, Decimal(store, "SELECT sum(unit_price) AS v FROM store_week_sales"));
+        Assert.Equal(31_848_022.8112126944m, Decimal(store, "SELECT sum(units::BIGINT * unit_price) AS v FROM store_week_sales"));
 
         var row = store.Query("""
             SELECT s.units, s.unit_price, s.deal, s.feature FROM store_week_sales s JOIN stores t USING (store_key) JOIN items i USING (item_key)
             WHERE t.store_id = '2' AND i.item_id = '1' AND s.week = 40
             """).Single();
         Assert.Equal(8_256.0, row["units"]);
-        Assert.Equal(0.060469m, row["unit_price"]);
+        Assert.Equal(0.06046875m, row["unit_price"]);
         Assert.Equal(true, row["deal"]);
         Assert.Equal(false, row["feature"]);
     }
