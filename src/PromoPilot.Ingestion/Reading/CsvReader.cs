@@ -94,6 +94,8 @@ public sealed class CsvReader : IRecordReader
 
     public bool Read()
     {
+        // The rest of an overlong line is skipped only now, so the last record's bytes stay in the buffer for RawRecord.
+        SkipToEndOfLine();
         while (true)
         {
             if (_position >= _length && !Fill())
@@ -103,17 +105,17 @@ public sealed class CsvReader : IRecordReader
 
             var span = _buffer.AsSpan(_position, _length - _position);
             var outcome = ParseRecord(span, _endOfStream, out var consumed, out var linesSpanned);
-            if (outcome == ParseOutcome.NeedMore)
+            if (outcome == ParseOutcome.NeedMore && span.Length <= _options.MaxRecordBytes)
             {
-                if (span.Length >= _options.MaxRecordBytes)
-                {
-                    outcome = ResolveOverlongRecord(span, out consumed, out linesSpanned);
-                }
-                else
-                {
-                    Fill();
-                    continue;
-                }
+                Fill();
+                continue;
+            }
+
+            // A record longer than the limit is treated alike whether or not it ends within the buffer,
+            // so where it falls in the buffer does not change how it is read.
+            if (outcome == ParseOutcome.NeedMore || consumed > _options.MaxRecordBytes)
+            {
+                outcome = ResolveOverlongRecord(span, out consumed, out linesSpanned);
             }
 
             Line = _nextLine;
@@ -134,11 +136,6 @@ public sealed class CsvReader : IRecordReader
             if (Error != RecordError.None)
             {
                 FieldCount = 0;
-            }
-
-            if (outcome == ParseOutcome.TooLong)
-            {
-                SkipToEndOfLine();
             }
 
             return true;
@@ -189,9 +186,10 @@ public sealed class CsvReader : IRecordReader
         _scratchLength = 0;
         var i = 0;
 
-        if (span.Length > 0 && (span[0] == Newline || (span[0] == Return && span.Length > 1 && span[1] == Newline)))
+        // A lone CR at the very end is a line end too, as it is after the last field of a record.
+        if (span.Length > 0 && (span[0] == Newline || (span[0] == Return && (span.Length > 1 ? span[1] == Newline : final))))
         {
-            consumed = span[0] == Newline ? 1 : 2;
+            consumed = span[0] == Newline || span.Length == 1 ? 1 : 2;
             return ParseOutcome.EmptyLine;
         }
 
