@@ -86,7 +86,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
 /// <summary>Hands out keys and drops every row: measures reading, validation and pseudonymization alone.</summary>
 internal sealed class DiscardingWriter(string dataset) : IImportWriter
 {
-    private readonly Dictionary<string, int> _keys = [];
+    private readonly Dictionary<string, int> _keys = new(PromoPilot.Core.IdentifierComparer.Instance);
 
     public string Dataset => dataset;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using PromoPilot.Core;
 using PromoPilot.Core.Domain;
 using PromoPilot.Core.Storage;
 using PromoPilot.Ingestion.Reading;
@@ -145,7 +146,7 @@ public sealed class ImportContext(
     /// <summary>Identifier to key, looked up from UTF-8 bytes without allocating once an identifier was seen.</summary>
     private sealed class KeyCache<T>
     {
-        private readonly Dictionary<string, T> _keys = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, T> _keys = new(IdentifierComparer.Instance);
         private readonly Dictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
         public KeyCache() => _bySpan = _keys.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using PromoPilot.Core.Domain;
 
@@ -211,15 +213,16 @@ internal sealed class BackgroundAppender
     internal delegate void AppendRows<T>(ReadOnlySpan<T> rows);
 
     /// <summary>Rows of one table collected on the importing thread and handed over when full.</summary>
+    /// <remarks>Batch arrays are large-object-heap sized, so they are pooled: fresh ones per batch cost full GCs.</remarks>
     internal sealed class Batch<T>(BackgroundAppender owner, AppendRows<T> append)
     {
-        private T[] _rows = new T[BatchSize];
+        private T[] _rows = ArrayPool<T>.Shared.Rent(BatchSize);
         private int _count;
 
         public void Add(in T row)
         {
             _rows[_count++] = row;
-            if (_count == _rows.Length)
+            if (_count == BatchSize)
             {
                 Flush();
             }
@@ -234,8 +237,12 @@ internal sealed class BackgroundAppender
 
             var rows = _rows;
             var count = _count;
-            owner.Enqueue(() => append(rows.AsSpan(0, count)));
-            _rows = new T[BatchSize];
+            owner.Enqueue(() =>
+            {
+                append(rows.AsSpan(0, count));
+                ArrayPool<T>.Shared.Return(rows, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+            });
+            _rows = ArrayPool<T>.Shared.Rent(BatchSize);
             _count = 0;
         }
     }

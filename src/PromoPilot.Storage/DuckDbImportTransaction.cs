@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DuckDB.NET.Data;
+using PromoPilot.Core;
 using PromoPilot.Core.Domain;
 using PromoPilot.Core.Storage;
 
@@ -254,7 +255,7 @@ internal sealed class DuckDbImportTransaction : IImportTransaction
 
         public Dictionary<string, long> Load()
         {
-            _keys = new Dictionary<string, long>(StringComparer.Ordinal);
+            _keys = new Dictionary<string, long>(IdentifierComparer.Instance);
             using var command = store.Connection.CreateCommand();
             command.CommandText = $"SELECT {idColumn}, {KeyColumn} FROM {Table} WHERE dataset = $dataset";
             command.Parameters.Add(new DuckDBParameter("dataset", dataset));
