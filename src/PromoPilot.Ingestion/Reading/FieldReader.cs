@@ -81,7 +81,7 @@ public sealed class FieldReader(IRecordReader reader)
             return null;
         }
 
-        return Reader is CsvReader csv ? csv.FieldString(column).Trim() : Encoding.UTF8.GetString(Raw(column));
+        return Reader.FieldString(column).Trim();
     }
 
     public long Int64(int column, long min = long.MinValue, long max = long.MaxValue)

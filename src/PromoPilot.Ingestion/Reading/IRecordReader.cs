@@ -39,6 +39,9 @@ public interface IRecordReader : IDisposable
 
     ReadOnlySpan<byte> Field(int index);
 
+    /// <summary>A field as text, decoded with the file's encoding.</summary>
+    string FieldString(int index);
+
     /// <summary>The current record as text, shortened, for the quarantine table.</summary>
     string RawRecord();
 }

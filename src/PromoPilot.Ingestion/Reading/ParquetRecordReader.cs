@@ -71,8 +71,20 @@ public sealed class ParquetRecordReader : IRecordReader
 
     public ReadOnlySpan<byte> Field(int index)
     {
+        var text = FieldString(index);
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_scratch.Length < needed)
+        {
+            _scratch = new byte[Math.Max(needed, _scratch.Length * 2)];
+        }
+
+        return _scratch.AsSpan(0, Encoding.UTF8.GetBytes(text, _scratch));
+    }
+
+    public string FieldString(int index)
+    {
         var value = _rows[_rowInGroup].GetValueOrDefault(Header[index]);
-        var text = value switch
+        return value switch
         {
             null => "",
             string s => s,
@@ -85,16 +97,9 @@ public sealed class ParquetRecordReader : IRecordReader
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
-        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_scratch.Length < needed)
-        {
-            _scratch = new byte[Math.Max(needed, _scratch.Length * 2)];
-        }
-
-        return _scratch.AsSpan(0, Encoding.UTF8.GetBytes(text, _scratch));
     }
 
-    public string RawRecord() => string.Join(",", Header.Select((name, i) => $"{name}={Encoding.UTF8.GetString(Field(i))}"));
+    public string RawRecord() => string.Join(",", Header.Select((name, i) => $"{name}={FieldString(i)}"));
 
     public void Dispose() => _stream.Dispose();
 }
