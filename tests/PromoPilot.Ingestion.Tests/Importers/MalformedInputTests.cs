@@ -53,6 +53,21 @@ public class MalformedInputTests
     [DatasetFact("in_vehicle_coupon")]
     public void Import_InVehicleCouponWithMalformedRows_AccountsForEveryRow() => FuzzSharedDataset("in-vehicle-coupon", "in_vehicle_coupon");
 
+    [DatasetFact("movielens_100k")]
+    public void Import_MovieLensWithMalformedRows_AccountsForEveryRow() => FuzzSharedDataset("movielens", "movielens_100k");
+
+    [DatasetFact("cdnow")]
+    public void Import_CdnowWithMalformedRows_AccountsForEveryRow() => FuzzSharedDataset("cdnow", "cdnow");
+
+    [DatasetFact("groceries")]
+    public void Import_GroceriesWithMalformedRows_AccountsForEveryRow() => FuzzSharedDataset("groceries", "groceries");
+
+    [DatasetFact("dominicks_oj")]
+    public void Import_DominicksOjWithMalformedRows_AccountsForEveryRow() => FuzzSharedDataset("dominicks-oj", "dominicks_oj");
+
+    [DatasetFact("dominicks_beer")]
+    public void Import_DominicksBeerWithMalformedRows_AccountsForEveryRow() => FuzzSharedDataset("dominicks-beer", "dominicks_beer");
+
     private static void FuzzSharedDataset(string kind, string dataset)
     {
         var files = ImporterCatalog.Create(kind, null).InputFiles(SharedData.Path(dataset));
@@ -75,7 +90,7 @@ public class MalformedInputTests
 
         using var store = new TestStore();
         var importer = ImporterCatalog.Create(kind, mapping);
-        var input = sourceFiles.Count == 1 && kind != "completejourney" ? Path.Combine(folder.Path, Path.GetFileName(sourceFiles[0])) : folder.Path;
+        var input = sourceFiles.Count == 1 ? Path.Combine(folder.Path, Path.GetFileName(sourceFiles[0])) : folder.Path;
         var summary = store.Import(importer, input);
 
         Assert.Equal(summary.RowsRead, summary.RowsAccepted + summary.RowsQuarantined);
