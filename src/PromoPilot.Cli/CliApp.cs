@@ -15,6 +15,7 @@ public static class CliApp
             ExportCommand.Create(console),
             StatsCommand.Create(console),
             QuickstartCommand.Create(console),
+            ProfileCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

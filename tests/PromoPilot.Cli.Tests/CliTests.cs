@@ -111,6 +111,34 @@ public sealed class CliTests : IDisposable
         Assert.All(JsonDocument.Parse(stdout2).RootElement.GetProperty("imports").EnumerateArray(), i => Assert.True(i.GetProperty("already_imported").GetBoolean()));
     }
 
+    [Fact]
+    public void ProfileBuild_Json_StoresANewVersionEachTime()
+    {
+        Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
+
+        var (code, stdout, _) = Run("profile", "build", "--db", _db, "--json");
+        var (_, second, _) = Run("profile", "build", "--db", _db, "--as-of", "2011-06-01", "--json");
+
+        Assert.Equal(0, code);
+        var first = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(1, first.GetProperty("version").GetInt32());
+        var customers = first.GetProperty("customers").GetInt32();
+        Assert.InRange(customers, 390, 400);   // 400 sampled customers, a few with only cancellations
+        Assert.Equal(customers, first.GetProperty("rfm_groups").EnumerateObject().Sum(g => g.Value.GetInt32()));
+        var earlier = JsonDocument.Parse(second).RootElement;
+        Assert.Equal(2, earlier.GetProperty("version").GetInt32());
+        Assert.True(earlier.GetProperty("customers").GetInt32() < customers);
+    }
+
+    [Fact]
+    public void ProfileBuild_MissingStore_ExitsWithAClearError()
+    {
+        var (code, _, stderr) = Run("profile", "build", "--db", Path.Combine(_folder, "none.duckdb"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("no store here", stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

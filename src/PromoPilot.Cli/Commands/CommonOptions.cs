@@ -17,6 +17,10 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON object on stdout." };
 
+    /// <summary>The path of a store that must exist already (commands that read it).</summary>
+    public static string ExistingDb(string path) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no store here; import something first (promopilot quickstart).");
+
     /// <summary>The key file beside the store (promopilot.duckdb.key), or the key from the environment.</summary>
     public static Pseudonymizer Pseudonymizer(string dbPath) =>
         Ingestion.Pseudonymizer.FromKeySource(Environment.GetEnvironmentVariable(KeyVariable), Path.GetFullPath(dbPath) + ".key");

@@ -14,13 +14,7 @@ internal static class StatsCommand
         var command = new Command("stats", "Tables, row counts, date ranges and the data-quality summary of the store.") { db, json };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            var path = parse.GetValue(db)!;
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"{path}: no store here; import something first (promopilot quickstart).");
-            }
-
-            using var store = DuckDbStore.Open(path);
+            using var store = DuckDbStore.Open(CommonOptions.ExistingDb(parse.GetValue(db)!));
             var stats = StoreStatsQuery.Compute(store);
             if (parse.GetValue(json))
             {
