@@ -16,6 +16,7 @@ public static class CliApp
             StatsCommand.Create(console),
             QuickstartCommand.Create(console),
             ProfileCommand.Create(console),
+            BehaviourCommand.Create(console),
             ForgetCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
