@@ -131,6 +131,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Behaviour_Json_ReleasesOnlyGroupsOfTheMinimumSize()
+    {
+        Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
+
+        var (code, stdout, _) = Run("behaviour", "--db", _db, "--min-group-size", "25", "--json");
+
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(3, root.GetProperty("funnel").GetArrayLength());
+        var cohorts = root.GetProperty("cohorts").EnumerateArray().ToList();
+        Assert.NotEmpty(cohorts);
+        Assert.All(cohorts.Where(c => c.TryGetProperty("customers", out _)), c => Assert.True(c.GetProperty("customers").GetInt64() >= 25));
+        Assert.Contains(cohorts, c => !c.TryGetProperty("customers", out _));   // some sampled monthly cohorts are smaller than 25
+        Assert.Equal(1.0, root.GetProperty("repeat_intervals").EnumerateArray().Sum(b => b.GetProperty("share").GetDouble()), 9);
+    }
+
+    [Fact]
     public void ProfileBuild_MissingStore_ExitsWithAClearError()
     {
         var (code, _, stderr) = Run("profile", "build", "--db", Path.Combine(_folder, "none.duckdb"));
