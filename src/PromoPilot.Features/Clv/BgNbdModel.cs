@@ -11,7 +11,7 @@ namespace PromoPilot.Features.Clv;
 public sealed record BgNbdParameters(double R, double Alpha, double A, double B)
 {
     /// <summary>
-    /// P(alive | x, t_x, T) = 1 / (1 + δ(x&gt;0) · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)) (Fader, Hardie &amp; Lee 2005, eq. 11,
+    /// P(alive | x, t_x, T) = 1 / (1 + δ(x&gt;0) · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)) (Fader, Hardie &amp; Lee 2005,
     /// computed through logarithms). A customer without repeat purchases is alive by the model's assumptions (1).
     /// </summary>
     public double ProbabilityAlive(RepeatPurchaseSummary customer)
@@ -22,7 +22,7 @@ public sealed record BgNbdParameters(double R, double Alpha, double A, double B)
 
     /// <summary>
     /// E[Y(t) | x, t_x, T]: the expected number of purchases in the next <paramref name="t"/> time units of a customer
-    /// with this history (Fader, Hardie &amp; Lee 2005, eq. 10):
+    /// with this history (Fader, Hardie &amp; Lee 2005):
     /// (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive).
     /// The bracket is evaluated in the stable form documented at <see cref="Hypergeometric"/>.
     /// </summary>
@@ -36,7 +36,7 @@ public sealed record BgNbdParameters(double R, double Alpha, double A, double B)
 
     /// <summary>
     /// E[X(t)]: the expected number of repeat purchases of a new customer in the <paramref name="t"/> time units after
-    /// the first purchase (Fader, Hardie &amp; Lee 2005, eq. 9): the conditional expectation with x = 0, T = 0.
+    /// the first purchase (Fader, Hardie &amp; Lee 2005): the conditional expectation with x = 0, T = 0.
     /// </summary>
     public double ExpectedPurchasesNewCustomer(double t)
     {
@@ -44,7 +44,7 @@ public sealed record BgNbdParameters(double R, double Alpha, double A, double B)
         return ExpectedPurchasesUnchecked(0, 0, 0, t);
     }
 
-    /// <summary>The log-likelihood of one customer's history (Fader, Hardie &amp; Lee 2005, eq. 6).</summary>
+    /// <summary>The log-likelihood of one customer's history (Fader, Hardie &amp; Lee 2005).</summary>
     public double LogLikelihood(RepeatPurchaseSummary customer)
     {
         BgNbdModel.Check(customer, nameof(customer));
@@ -82,7 +82,7 @@ public sealed record BgNbdStandardErrors(double R, double Alpha, double A, doubl
 /// <summary>A fitted BG/NBD model.</summary>
 /// <param name="Parameters">The maximum-likelihood estimates.</param>
 /// <param name="LogLikelihood">The total log-likelihood at the estimates (comparable with published values: the
-/// constant terms of eq. 6 are all included).</param>
+/// constant terms of the likelihood are all included).</param>
 /// <param name="StandardErrors">Null when the observed information is not positive definite (a boundary optimum).</param>
 /// <param name="Converged">An interior maximum was found (small gradient, positive definite Hessian).</param>
 /// <param name="Customers">Customers fitted.</param>
@@ -102,7 +102,7 @@ public sealed record BgNbdFit(
 /// Excel" (Fader, Hardie &amp; Lee, 2005).
 /// </summary>
 /// <remarks>
-/// <para>Log-likelihood of a customer (eq. 6), with B the beta function:
+/// <para>Log-likelihood of a customer, with B the beta function:
 /// ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
 /// + ln[ (α+T)^−(r+x) + δ(x&gt;0) · a/(b+x−1) · (α+t_x)^−(r+x) ],
 /// the last term by log-sum-exp; for x = 0 the second summand is exactly absent. Customers with the same (x, t_x, T)
@@ -193,7 +193,7 @@ public static class BgNbdModel
             [.. keys.Select(k => k.X)], [.. keys.Select(k => k.Recency)], [.. keys.Select(k => k.Age)], [.. keys.Select(k => (double)counts[k])]);
     }
 
-    /// <summary>The total log-likelihood (eq. 6) and its gradient with respect to (r, α, a, b).</summary>
+    /// <summary>The total log-likelihood and its gradient with respect to (r, α, a, b).</summary>
     internal static double LogLikelihood(GroupedCustomers data, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         double r = parameters[0], alpha = parameters[1], a = parameters[2], b = parameters[3];

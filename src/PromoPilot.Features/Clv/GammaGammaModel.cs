@@ -16,7 +16,7 @@ public sealed record GammaGammaParameters(double P, double Q, double Gamma)
     public double PopulationMeanSpend => HasFiniteMean ? Gamma * P / (Q - 1) : double.PositiveInfinity;
 
     /// <summary>
-    /// E[M | x, zbar] = (γ + x·zbar)·p / (p·x + q − 1) (Fader, Hardie &amp; Lee 2005, "RFM and CLV", eq. 3): a weighted
+    /// E[M | x, zbar] = (γ + x·zbar)·p / (p·x + q − 1) (Fader, Hardie &amp; Lee 2005, "RFM and CLV"): a weighted
     /// mean of the population mean and the customer's own mean zbar, weight p·x/(p·x+q−1) on zbar. Without repeat
     /// purchases (x = 0) it is the population mean. A customer with x &gt; 0 and zbar = 0 (repeat purchases of value
     /// 0, which the model cannot fit) gets the formula at zbar = 0.

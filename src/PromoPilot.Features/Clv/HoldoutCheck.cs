@@ -29,7 +29,7 @@ public sealed record HoldoutCheck(int Customers, double Expected, long Actual, I
     /// <summary>
     /// Compares E[Y(t*) | x, t_x, T] with the purchases x* each customer made in the holdout period of length t*
     /// that followed the calibration period, in total and grouped by calibration frequency, as Fader, Hardie &amp; Lee
-    /// (2005, figure 4) do for CDNOW.
+    /// (2005) do for CDNOW in their conditional-expectation plot.
     /// </summary>
     /// <exception cref="ArgumentException">A customer without <see cref="RepeatPurchaseSummary.HoldoutFrequency"/> and
     /// <see cref="RepeatPurchaseSummary.HoldoutDuration"/>, or with a negative one.</exception>

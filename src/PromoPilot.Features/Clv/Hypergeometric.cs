@@ -5,14 +5,13 @@ namespace PromoPilot.Features.Clv;
 /// that the BG/NBD conditional expectation needs.
 /// </summary>
 /// <remarks>
-/// <para>2F1(a, b; c; z) = Σ_{n≥0} (a)_n (b)_n / ((c)_n n!) zⁿ, with (q)_n the rising factorial. Each term is the previous
-/// one times (a+n)(b+n) z / ((c+n)(n+1)), so no factorial is ever formed. The series converges for |z| &lt; 1; after
-/// each term the rest of the series is bounded by |term|·ρ/(1−ρ), where ρ &lt; 1 bounds the ratio of all later
-/// consecutive terms (|z| times the larger of 1 and each of |a+m|/(c+m), |b+m|/(m+1) at the next index m: both
-/// factors are monotone in m and tend to 1), and summation stops when that bound falls below
-/// <see cref="RelativeTolerance"/> of the sum. The bound holds once c+m &gt; 0 and is what makes the stop rigorous. A series that needs more than
-/// <see cref="MaxTerms"/> terms (|z| within about 4·10⁻⁵ of 1) is refused with an exception rather than returned
-/// inaccurate.</para>
+/// <para>2F1(a, b; c; z) = Σ_{n≥0} (a)_n (b)_n / ((c)_n n!) zⁿ, with (q)_n the rising factorial. Each term is the
+/// previous one times (a+n)(b+n) z / ((c+n)(n+1)), so no factorial is ever formed. The series converges for |z| &lt; 1.
+/// Convergence check: after each term, ρ = |z| · max(|a+m|/(c+m), 1) · max(|b+m|/(m+1), 1) at the next index m
+/// bounds the ratio of every later pair of terms (both factors are monotone in m and tend to 1, once c+m &gt; 0), so
+/// when ρ &lt; 1 the rest of the series is at most |term|·ρ/(1−ρ); summation stops when that bound is below
+/// <see cref="RelativeTolerance"/> of the sum. A series that needs more than <see cref="MaxTerms"/> terms (|z| within
+/// about 4·10⁻⁵ of 1) is refused with an exception rather than returned inaccurate.</para>
 /// <para>References: Abramowitz &amp; Stegun 15.1.1 (series), 15.3.3 (Euler's transformation, used by
 /// <see cref="BgNbdTail"/>).</para>
 /// </remarks>
