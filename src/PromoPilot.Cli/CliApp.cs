@@ -14,6 +14,7 @@ public static class CliApp
             ImportCommand.Create(console),
             ExportCommand.Create(console),
             StatsCommand.Create(console),
+            ClvCommand.Create(console),
             QuickstartCommand.Create(console),
             ProfileCommand.Create(console),
             BehaviourCommand.Create(console),
