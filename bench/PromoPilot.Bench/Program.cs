@@ -11,7 +11,7 @@ using PromoPilot.Storage;
 //   parse KIND INPUT [MAPPING]    the same, writing to a writer that discards (isolates parsing + validation)
 //   read-csv FILE                 DuckDB's own read_csv of the file into a fresh store (the reference)
 //   scan FILE                     our CSV reader alone: split every record into fields
-//   rules [CUSTOMERS] [ROUNDS]    a compiled customer rule over synthetic customers (RulesBench.cs)
+//   audience-rule [CUSTOMERS] [ROUNDS]  a compiled customer rule over synthetic customers (AudienceRuleBench.cs)
 var mode = args[0];
 var folder = Directory.CreateTempSubdirectory("promopilot-bench");
 var dbPath = Path.Combine(folder.FullName, "bench.duckdb");
@@ -65,8 +65,8 @@ try
             break;
         }
 
-        case "rules":
-            rows = RulesBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 7);
+        case "audience-rule":
+            rows = AudienceRuleBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 7);
             break;
 
         default:

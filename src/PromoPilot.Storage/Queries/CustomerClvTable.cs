@@ -71,4 +71,13 @@ public static class CustomerClvTable
             throw;
         }
     }
+
+    /// <summary>CLV and P(alive) by customer, over every dataset; empty when no CLV was computed.</summary>
+    public static IReadOnlyDictionary<int, (double? Clv, double ProbabilityAlive)> LoadValues(DuckDbStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        store.Execute(Create);
+        return store.Query("SELECT user_key, clv, p_alive FROM customer_clv")
+            .ToDictionary(r => (int)r["user_key"]!, r => ((double?)r["clv"], (double)r["p_alive"]!));
+    }
 }

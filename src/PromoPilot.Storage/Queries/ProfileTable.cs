@@ -52,4 +52,28 @@ public static class ProfileTable
             throw;
         }
     }
+
+    /// <summary>The profiles of one build (the latest when <paramref name="version"/> is null), or null when none was built.</summary>
+    public static (int Version, DateTime AsOf, IReadOnlyList<CustomerProfile> Profiles)? Load(DuckDbStore store, int? version = null)
+    {
+        store.Execute(Create);
+        var chosen = version ?? store.Scalar<int>("SELECT coalesce(max(version), 0) FROM profile_versions");
+        var header = store.Query("SELECT as_of FROM profile_versions WHERE version = $v", ("v", chosen));
+        if (header.Count == 0)
+        {
+            return null;
+        }
+
+        var profiles = store.Query("SELECT * FROM customer_profiles WHERE version = $v ORDER BY user_key", ("v", chosen)).Select(r => new CustomerProfile(
+            (int)r["user_key"]!, (double)r["recency_days"]!, (int)r["frequency"]!, (decimal)r["monetary"]!, (decimal)r["aov"]!,
+            (double)r["tenure_days"]!, (double?)r["inter_purchase_days"], (sbyte)r["r_score"]!, (sbyte)r["f_score"]!, (sbyte)r["m_score"]!,
+            (string)r["rfm_group"]!, (double)r["discount_share"]!, (double)r["discount_depth"]!, (int)r["coupon_redemptions"]!,
+            (long)r["views"]!, (long)r["cart_adds"]!, Shares((string?)r["top_categories"]), Shares((string?)r["top_brands"]))).ToList();
+        return (chosen, (DateTime)header[0]["as_of"]!, profiles);
+    }
+
+    private static List<ShareOf> Shares(string? json) =>
+        json is null ? [] : [.. JsonSerializer.Deserialize<List<JsonShare>>(json)!.Select(s => new ShareOf(s.name, s.share))];
+
+    private sealed record JsonShare(string name, double share);
 }

@@ -10,7 +10,7 @@ using PromoPilot.Features.Segments.Rules;
 /// context (the reference: what the rule engine adds on top of the context's lookups); and the predicate hand-written
 /// over the arrays (the floor: no context at all).
 /// </summary>
-internal static class RulesBench
+internal static class AudienceRuleBench
 {
     public const string Text = "recency_days > 90 and clv > 200 and affinity('Bakery') > 0.3";
 
