@@ -11,6 +11,7 @@ using PromoPilot.Storage;
 //   parse KIND INPUT [MAPPING]    the same, writing to a writer that discards (isolates parsing + validation)
 //   read-csv FILE                 DuckDB's own read_csv of the file into a fresh store (the reference)
 //   scan FILE                     our CSV reader alone: split every record into fields
+//   rules GROCERIES_LONG_CSV [SUPPORT] [ROUNDS]   Apriori vs FP-Growth in one process (bench/rules, RulesBench.cs)
 var mode = args[0];
 var folder = Directory.CreateTempSubdirectory("promopilot-bench");
 var dbPath = Path.Combine(folder.FullName, "bench.duckdb");
@@ -63,6 +64,10 @@ try
 
             break;
         }
+
+        case "rules":
+            rows = RulesBench.Run(args);
+            break;
 
         default:
             throw new ArgumentException($"unknown mode {mode}");
