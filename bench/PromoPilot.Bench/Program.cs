@@ -13,6 +13,12 @@ using PromoPilot.Storage;
 //   scan FILE                     our CSV reader alone: split every record into fields
 //   rules GROCERIES_LONG_CSV [SUPPORT] [ROUNDS]   Apriori vs FP-Growth in one process (bench/rules, RulesBench.cs)
 var mode = args[0];
+if (mode == "rules")
+{
+    RulesBench.Run(args);
+    return;
+}
+
 var folder = Directory.CreateTempSubdirectory("promopilot-bench");
 var dbPath = Path.Combine(folder.FullName, "bench.duckdb");
 var stopwatch = Stopwatch.StartNew();
@@ -64,10 +70,6 @@ try
 
             break;
         }
-
-        case "rules":
-            rows = RulesBench.Run(args);
-            break;
 
         default:
             throw new ArgumentException($"unknown mode {mode}");

@@ -14,6 +14,7 @@ public static class CliApp
             ImportCommand.Create(console),
             ExportCommand.Create(console),
             StatsCommand.Create(console),
+            RulesCommand.Create(console),
             QuickstartCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });

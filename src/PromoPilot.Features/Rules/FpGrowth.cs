@@ -2,16 +2,22 @@ namespace PromoPilot.Features.Rules;
 
 /// <summary>
 /// FP-Growth frequent-itemset mining (Han, Pei &amp; Yin 2000, "Mining frequent patterns without candidate
-/// generation", SIGMOD): the baskets are compressed into a prefix tree of their frequent items (most frequent
-/// first), and the itemsets ending in each item are grown from that item's conditional tree, built from the
-/// prefix paths above its nodes, recursively; a tree that is a single path yields all its combinations at once.
+/// generation", SIGMOD): baskets are rewritten as their frequent items, most frequent first; the itemsets ending in
+/// each item are grown from that item's conditional FP-tree, a prefix tree of the basket parts before the item
+/// (its conditional pattern base), recursively; a tree that is a single path yields all its combinations at once.
 /// </summary>
 /// <remarks>
-/// <para>Trees are flat arrays of nodes (item, count, parent, first child, next sibling, node link), reused per recursion
-/// depth, so mining allocates little beyond its output. Conditional trees keep the global item order (descending
-/// overall frequency), which keeps every tree a valid FP-tree without re-ranking.</para>
+/// <para>The first level's conditional pattern bases are read straight from the rank-encoded baskets (a projected
+/// database): the same multiset of prefix paths the paper's initial FP-tree holds for each item, read sequentially
+/// instead of by walking a large tree. Below that, conditional FP-trees as in the paper.</para>
+/// <para>A tree is one flat array of node structs (item, count, parent, first child, next sibling, node link) with a
+/// header table per item; trees are reused per recursion depth, so mining allocates little beyond its output. A
+/// conditional pattern base is copied into flat buffers in one walk up the tree, and only the items it touches are
+/// visited and reset. Conditional trees keep the global item order (descending overall frequency), which keeps
+/// every tree a valid FP-tree without re-ranking.</para>
 /// <para>Characteristics: exact; single-threaded and deterministic; time grows with the number of frequent
-/// itemsets rather than with candidate counts, which makes it much faster than Apriori at low support.</para>
+/// itemsets rather than with candidate counts: on Groceries at support 0.001 about 15 times faster than
+/// <see cref="Apriori"/> (bench/README.md).</para>
 /// </remarks>
 public sealed class FpGrowth : IFrequentItemsetMiner
 {
@@ -20,20 +26,11 @@ public sealed class FpGrowth : IFrequentItemsetMiner
     {
         var data = BasketEncoding.Create(baskets, options);
         var found = new List<FrequentItemset>();
-        var items = data.ItemOfRank.Length;
-        if (items == 0)
+        if (data.ItemOfRank.Length > 0)
         {
-            return data.Result(found);
+            new Miner(data, options.MaxLength ?? int.MaxValue, found).Run();
         }
 
-        var tree = new FpTree(data.Ranks.Length + 1);
-        tree.Reset(items);
-        for (var t = 0; t < data.Transactions; t++)
-        {
-            tree.Insert(data.Transaction(t), 1);
-        }
-
-        new Miner(data, options.MaxLength ?? int.MaxValue, found).Run(tree);
         return data.Result(found);
     }
 
@@ -42,29 +39,103 @@ public sealed class FpGrowth : IFrequentItemsetMiner
         private readonly List<FpTree> _trees = [];
         private readonly int[] _suffix = new int[data.ItemOfRank.Length];
         private readonly int[] _conditionalCounts = new int[data.ItemOfRank.Length];
+        private readonly int[] _touched = new int[data.ItemOfRank.Length];
+        private readonly int[] _frequent = new int[data.ItemOfRank.Length];
         private readonly int[] _path = new int[data.ItemOfRank.Length];
         private readonly int _minCount = data.MinCount;
         private int[] _baseItems = new int[1024];
         private int[] _baseEnds = new int[256];
         private int[] _baseCounts = new int[256];
 
-        public void Run(FpTree tree)
+        /// <summary>
+        /// The first level: each frequent item alone, then the tree of its conditional pattern base, which is read
+        /// straight from the encoded baskets (the part of each basket before the item; baskets are in rank order).
+        /// That is the multiset of prefix paths the initial FP-tree would hold for the item, read sequentially
+        /// instead of by walking a large tree.
+        /// </summary>
+        public void Run()
         {
-            if (tree.SinglePath)
+            var items = data.ItemOfRank.Length;
+            var ranks = data.Ranks;
+
+            // Where each rank occurs in the encoded baskets, and where that basket starts.
+            var offsets = new int[items + 1];
+            for (var r = 0; r < items; r++)
             {
-                EmitSinglePath(tree, 0);
+                offsets[r + 1] = offsets[r] + data.CountOfRank[r];
             }
-            else
+
+            var next = offsets[..items];
+            var at = new int[ranks.Length];
+            var from = new int[ranks.Length];
+            for (var t = 0; t < data.Transactions; t++)
             {
-                Grow(tree, 0);
+                int start = data.Starts[t], end = data.Starts[t + 1];
+                for (var i = start; i < end; i++)
+                {
+                    var k = next[ranks[i]]++;
+                    at[k] = i;
+                    from[k] = start;
+                }
+            }
+
+            for (var r = items - 1; r >= 0; r--)
+            {
+                _suffix[0] = r;
+                Emit(_suffix.AsSpan(0, 1), data.CountOfRank[r]);
+                if (maxLength < 2 || r == 0)
+                {
+                    continue;
+                }
+
+                // Pass 1: count the items of the prefixes.
+                var counts = _conditionalCounts;
+                var touched = 0;
+                for (var k = offsets[r]; k < offsets[r + 1]; k++)
+                {
+                    for (var i = from[k]; i < at[k]; i++)
+                    {
+                        var item = ranks[i];
+                        if (counts[item]++ == 0)
+                        {
+                            _touched[touched++] = item;
+                        }
+                    }
+                }
+
+                var conditional = Prepare(r, 1, touched);
+                if (conditional is null)
+                {
+                    continue;
+                }
+
+                // Pass 2: insert each prefix's frequent items, already in rank order.
+                for (var k = offsets[r]; k < offsets[r + 1]; k++)
+                {
+                    var length = 0;
+                    for (var i = from[k]; i < at[k]; i++)
+                    {
+                        var item = ranks[i];
+                        if (counts[item] >= _minCount)
+                        {
+                            _path[length++] = item;
+                        }
+                    }
+
+                    conditional.Insert(_path.AsSpan(0, length), 1);
+                }
+
+                ClearCounts(touched);
+                GrowFrom(conditional, 1);
             }
         }
 
         /// <summary>Emits suffix + {r} for every item r of the tree, then mines r's conditional tree.</summary>
         private void Grow(FpTree tree, int depth)
         {
-            for (var r = tree.ItemLimit - 1; r >= 0; r--)
+            for (var i = 0; i < tree.ItemListCount; i++)
             {
+                var r = tree.ItemList[i];
                 var support = tree.ItemCount[r];
                 if (support < _minCount)
                 {
@@ -79,28 +150,64 @@ public sealed class FpGrowth : IFrequentItemsetMiner
                 }
 
                 var conditional = Conditional(tree, r, depth + 1);
-                if (conditional is null)
+                if (conditional is not null)
                 {
-                    continue;
-                }
-
-                if (conditional.SinglePath)
-                {
-                    EmitSinglePath(conditional, depth + 1);
-                }
-                else
-                {
-                    Grow(conditional, depth + 1);
+                    GrowFrom(conditional, depth + 1);
                 }
             }
+        }
+
+        private void GrowFrom(FpTree conditional, int depth)
+        {
+            if (conditional.SinglePath)
+            {
+                EmitSinglePath(conditional, depth);
+            }
+            else
+            {
+                Grow(conditional, depth);
+            }
+        }
+
+        /// <summary>
+        /// Lists the frequent ones among the <paramref name="touched"/> items counted in the conditional counts and
+        /// empties the tree at <paramref name="depth"/> for them; null (counts cleared) when none is frequent.
+        /// </summary>
+        private FpTree? Prepare(int r, int depth, int touched)
+        {
+            var counts = _conditionalCounts;
+            var frequent = 0;
+            for (var i = 0; i < touched; i++)
+            {
+                if (counts[_touched[i]] >= _minCount)
+                {
+                    _frequent[frequent++] = _touched[i];
+                }
+            }
+
+            if (frequent == 0)
+            {
+                ClearCounts(touched);
+                return null;
+            }
+
+            while (_trees.Count <= depth)
+            {
+                _trees.Add(new FpTree(64));
+            }
+
+            var tree = _trees[depth];
+            tree.Reset(r, _frequent.AsSpan(0, frequent));
+            return tree;
         }
 
         /// <summary>The FP-tree of the prefix paths above item r's nodes, keeping only items frequent among them; null when none is.</summary>
         private FpTree? Conditional(FpTree tree, int r, int depth)
         {
             // Pass 1: copy the prefix paths (the conditional pattern base) into flat buffers, counting their items.
+            // counts is all zeros between calls; the items touched are listed so only they are visited and reset.
             var counts = _conditionalCounts;
-            Array.Clear(counts, 0, r);
+            var touched = 0;
             var paths = 0;
             var length = 0;
             var nodes = tree.Nodes;
@@ -117,6 +224,11 @@ public sealed class FpGrowth : IFrequentItemsetMiner
 
                     var item = nodes[p].Item;
                     _baseItems[length++] = item;
+                    if (counts[item] == 0)
+                    {
+                        _touched[touched++] = item;
+                    }
+
                     counts[item] += count;
                 }
 
@@ -133,25 +245,13 @@ public sealed class FpGrowth : IFrequentItemsetMiner
                 }
             }
 
-            var any = false;
-            for (var i = 0; i < r && !any; i++)
-            {
-                any = counts[i] >= _minCount;
-            }
-
-            if (!any)
+            var conditional = Prepare(r, depth, touched);
+            if (conditional is null)
             {
                 return null;
             }
 
-            while (_trees.Count <= depth)
-            {
-                _trees.Add(new FpTree(64));
-            }
-
             // Pass 2: insert each path's frequent items root-first (the buffer holds them deepest-first).
-            var conditional = _trees[depth];
-            conditional.Reset(r);
             var path = _path;
             var start = 0;
             for (var b = 0; b < paths; b++)
@@ -175,7 +275,16 @@ public sealed class FpGrowth : IFrequentItemsetMiner
                 start = end;
             }
 
+            ClearCounts(touched);
             return conditional;
+        }
+
+        private void ClearCounts(int touched)
+        {
+            for (var i = 0; i < touched; i++)
+            {
+                _conditionalCounts[_touched[i]] = 0;
+            }
         }
 
         /// <summary>A single-path tree: every combination of its nodes is frequent, with the count of its deepest node.</summary>
@@ -234,25 +343,34 @@ internal sealed class FpTree
     /// <summary>Total count of each item in the tree (the sum over its chain).</summary>
     public int[] ItemCount { get; private set; } = [];
 
-    /// <summary>Items are ranks 0 .. ItemLimit - 1.</summary>
-    public int ItemLimit { get; private set; }
+    /// <summary>The items this tree holds (ranks below the limit given to <see cref="Reset"/>); only their entries in the per-item arrays are valid.</summary>
+    public int[] ItemList { get; private set; } = [];
+
+    public int ItemListCount { get; private set; }
 
     /// <summary>True while no node has more than one child.</summary>
     public bool SinglePath { get; private set; }
 
-    public void Reset(int itemLimit)
+    /// <summary>Empties the tree for paths over <paramref name="items"/> (ranks below <paramref name="itemLimit"/>); other items' entries are left stale.</summary>
+    public void Reset(int itemLimit, ReadOnlySpan<int> items)
     {
         if (Head.Length < itemLimit)
         {
             Head = new int[itemLimit];
             RootChild = new int[itemLimit];
             ItemCount = new int[itemLimit];
+            ItemList = new int[itemLimit];
         }
 
-        Array.Fill(Head, -1, 0, itemLimit);
-        Array.Fill(RootChild, -1, 0, itemLimit);
-        Array.Clear(ItemCount, 0, itemLimit);
-        ItemLimit = itemLimit;
+        foreach (var item in items)
+        {
+            Head[item] = -1;
+            RootChild[item] = -1;
+            ItemCount[item] = 0;
+        }
+
+        items.CopyTo(ItemList);
+        ItemListCount = items.Length;
         Size = 1;
         Nodes[0] = new FpNode { Item = -1, Parent = -1, FirstChild = -1, NextSibling = -1, NextLink = -1 };
         SinglePath = true;
