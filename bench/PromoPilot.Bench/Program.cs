@@ -12,7 +12,14 @@ using PromoPilot.Storage;
 //   read-csv FILE                 DuckDB's own read_csv of the file into a fresh store (the reference)
 //   scan FILE                     our CSV reader alone: split every record into fields
 //   audience-rule [CUSTOMERS] [ROUNDS]  a compiled customer rule over synthetic customers (AudienceRuleBench.cs)
+//   rules GROCERIES_LONG_CSV [SUPPORT] [ROUNDS]   Apriori vs FP-Growth in one process (bench/rules, RulesBench.cs)
 var mode = args[0];
+if (mode == "rules")
+{
+    RulesBench.Run(args);
+    return;
+}
+
 var folder = Directory.CreateTempSubdirectory("promopilot-bench");
 var dbPath = Path.Combine(folder.FullName, "bench.duckdb");
 var stopwatch = Stopwatch.StartNew();

@@ -15,6 +15,7 @@ public static class CliApp
             ExportCommand.Create(console),
             StatsCommand.Create(console),
             ClvCommand.Create(console),
+            RulesCommand.Create(console),
             QuickstartCommand.Create(console),
             ProfileCommand.Create(console),
             BehaviourCommand.Create(console),
