@@ -13,10 +13,20 @@ using PromoPilot.Storage;
 //   scan FILE                     our CSV reader alone: split every record into fields
 //   audience-rule [CUSTOMERS] [ROUNDS]  a compiled customer rule over synthetic customers (AudienceRuleBench.cs)
 //   rules GROCERIES_LONG_CSV [SUPPORT] [ROUNDS]   Apriori vs FP-Growth in one process (bench/rules, RulesBench.cs)
+//   segment-synthetic N [D] [K|auto] [THREADS]
+//                                 Segmenter.Fit on N seeded Gaussian-blob customers x D features (default 10), 5 true
+//                                 blobs; k chosen over 2..8 by silhouette (auto, default) or fixed to K; THREADS caps
+//                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 var mode = args[0];
 if (mode == "rules")
 {
     RulesBench.Run(args);
+    return;
+}
+
+if (mode == "segment-synthetic")
+{
+    SegmentBench.Run(args);
     return;
 }
 
@@ -167,5 +177,67 @@ internal sealed class DiscardingWriter(string dataset) : IImportWriter
         }
 
         return key;
+    }
+}
+
+/// <summary>Times the segmenter on synthetic customers (generation excluded from the time).</summary>
+internal static class SegmentBench
+{
+    public static void Run(string[] args)
+    {
+        var n = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+        var d = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        int? k = args.Length > 3 && args[3] != "auto" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : null;
+        int? threads = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : null;
+        var random = new Random(1);
+        var centers = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, d).Select(_ => random.NextDouble() * 8).ToArray()).ToArray();
+        var rows = new PromoPilot.Features.Segments.FeatureRow[n];
+        for (var i = 0; i < n; i++)
+        {
+            var center = centers[i % centers.Length];
+            var values = new double[d];
+            for (var j = 0; j < d; j++)
+            {
+                var gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                values[j] = center[j] + gaussian;
+            }
+
+            rows[i] = new PromoPilot.Features.Segments.FeatureRow(i, values, Revenue: 1 + (i % 7));
+        }
+
+        var table = new PromoPilot.Features.Segments.FeatureTable([.. Enumerable.Range(0, d).Select(j => $"f{j}")], rows);
+        var options = new PromoPilot.Features.Segments.SegmentationOptions { FixedK = k, MaxDegreeOfParallelism = threads };
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        var result = PromoPilot.Features.Segments.Segmenter.Fit(table, options);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+
+        // A second fit in the same process: the figure without JIT and ML.NET's first-use costs.
+        cpu = process.TotalProcessorTime;
+        stopwatch.Restart();
+        PromoPilot.Features.Segments.Segmenter.Fit(table, options);
+        var warmSeconds = stopwatch.Elapsed.TotalSeconds;
+        process.Refresh();
+        var warmCpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            mode = "segment-synthetic",
+            rows = n,
+            features = d,
+            fixed_k = k,
+            threads,
+            k = result.K,
+            scores = result.Scores.Select(s => Math.Round(s.Score, 4)).ToArray(),
+            explained = result.ExplainedVariance.Sum(),
+            seconds = Math.Round(seconds, 3),
+            warm_seconds = Math.Round(warmSeconds, 3),
+            cpu_seconds = Math.Round(cpuSeconds, 3),
+            warm_cpu_seconds = Math.Round(warmCpuSeconds, 3),
+            load_average = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null,
+            peak_rss_mb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+        }));
     }
 }
