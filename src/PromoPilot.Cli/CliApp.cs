@@ -14,10 +14,11 @@ public static class CliApp
             ImportCommand.Create(console),
             ExportCommand.Create(console),
             StatsCommand.Create(console),
-            ClvCommand.Create(console),
-            RulesCommand.Create(console),
             QuickstartCommand.Create(console),
             ProfileCommand.Create(console),
+            ClvCommand.Create(console),
+            SegmentCommand.Create(console),
+            RulesCommand.Create(console),
             BehaviourCommand.Create(console),
             ForgetCommand.Create(console),
         };
