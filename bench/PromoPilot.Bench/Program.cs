@@ -17,10 +17,17 @@ using PromoPilot.Storage;
 //                                 Segmenter.Fit on N seeded Gaussian-blob customers x D features (default 10), 5 true
 //                                 blobs; k chosen over 2..8 by silhouette (auto, default) or fixed to K; THREADS caps
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
+//   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
 var mode = args[0];
 if (mode == "rules")
 {
     RulesBench.Run(args);
+    return;
+}
+
+if (mode == "synthetic-store")
+{
+    SyntheticStore.Run(args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

@@ -15,6 +15,13 @@ public sealed record ClvFitOptions
     /// </summary>
     public double GradientTolerance { get; init; } = 1e-5;
 
+    /// <summary>
+    /// Most log-likelihood evaluations over all starting points. Default 20,000 (the CDNOW fits use a few hundred).
+    /// Data whose maximum lies on a boundary (customers who never drop out drive the BG/NBD dropout parameters to
+    /// 0 or infinity) make the optimizers wander; the budget stops them and the fit reports Converged = false.
+    /// </summary>
+    public int MaxEvaluations { get; init; } = 20_000;
+
     /// <summary>Fewest customers a fit accepts. Default 2 (four parameters from one customer are not identified).</summary>
     public int MinCustomers { get; init; } = 2;
 
@@ -28,6 +35,11 @@ public sealed record ClvFitOptions
         if (!(GradientTolerance > 0))
         {
             throw new ArgumentException($"GradientTolerance must be positive, not {GradientTolerance}.", nameof(GradientTolerance));
+        }
+
+        if (MaxEvaluations < 1)
+        {
+            throw new ArgumentException($"MaxEvaluations must be at least 1, not {MaxEvaluations}.", nameof(MaxEvaluations));
         }
 
         if (MinCustomers < 1)
@@ -67,8 +79,14 @@ internal static class MaximumLikelihood
 
         // The objective is the negative mean log-likelihood per customer, in u = ln θ, so its scale does not
         // depend on the number of customers nor its domain on positivity constraints.
+        var evaluations = 0;
         (double, Vector<double>) Objective(Vector<double> u)
         {
+            if (++evaluations > options.MaxEvaluations)
+            {
+                throw new OptimizationException($"the evaluation budget of {options.MaxEvaluations} is spent");
+            }
+
             for (var i = 0; i < dimension; i++)
             {
                 theta[i] = Math.Exp(Math.Clamp(u[i], -700, 700));
@@ -93,14 +111,14 @@ internal static class MaximumLikelihood
 
         var function = ObjectiveFunction.Gradient(Objective);
         var bfgs = new BfgsMinimizer(1e-10, 1e-14, 1e-15, options.MaxIterations);
-        foreach (var start in starts)
+        foreach (var start in starts.TakeWhile(_ => evaluations < options.MaxEvaluations))
         {
             var u0 = Vector<double>.Build.Dense(start.Select(s => Math.Log(s)).ToArray());
             if (!TryMinimize(() => bfgs.FindMinimum(function, u0)))
             {
                 var simplex = new NelderMeadSimplex(1e-12, options.MaxIterations);
                 TryMinimize(() => simplex.FindMinimum(ObjectiveFunction.Value(v => Objective(v).Item1), u0));
-                if (best.Point is { } fromSimplex)
+                if (best.Point is { } fromSimplex && evaluations < options.MaxEvaluations)
                 {
                     TryMinimize(() => bfgs.FindMinimum(function, fromSimplex.Clone()));
                 }
