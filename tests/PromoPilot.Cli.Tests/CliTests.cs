@@ -83,6 +83,21 @@ public sealed class CliTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Export_FeatureTable_WritesTheStoredProfiles()
+    {
+        Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
+        var (_, built, _) = Run("profile", "build", "--db", _db, "--json");
+        var output = Path.Combine(_folder, "profiles.csv");
+
+        var (code, stdout, _) = Run("export", "--table", "customer_profiles", "--format", "csv", "--out", output, "--db", _db, "--json");
+
+        Assert.Equal(0, code);
+        var customers = JsonDocument.Parse(built).RootElement.GetProperty("customers").GetInt64();
+        Assert.Equal(customers, JsonDocument.Parse(stdout).RootElement.GetProperty("rows").GetInt64());
+        Assert.Equal(customers + 1, File.ReadLines(output).Count());
+    }
+
     [Theory]
     [InlineData(new[] { "import", "--kind", "nonsense", "--input", "x" }, "Unknown --kind 'nonsense'")]
     [InlineData(new[] { "import", "--kind", "online-retail", "--input", "/no/such/file.csv" }, "/no/such/file.csv")]

@@ -7,7 +7,7 @@ internal static class ExportCommand
 {
     public static Command Create(CliConsole console)
     {
-        var table = new Option<string>("--table") { Description = $"Table or view: {string.Join(", ", StoreExport.ExportableTables)}.", Required = true };
+        var table = new Option<string>("--table") { Description = $"Table or view: {string.Join(", ", StoreExport.ExportableTables)}, or a feature table once built (customer_profiles, customer_segments, customer_clv, association_rules...).", Required = true };
         var format = new Option<string>("--format") { Description = "parquet or csv.", Required = true };
         format.AcceptOnlyFromAmong("parquet", "csv");
         var output = new Option<string>("--out") { Description = "The file to write.", Required = true };

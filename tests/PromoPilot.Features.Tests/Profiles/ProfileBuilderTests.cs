@@ -75,5 +75,21 @@ public class ProfileBuilderTests
     }
 
     [Fact]
+    public void Build_AllPurchasesOnOneDayAndZeroValue_GivesDefinedValues()
+    {
+        var sameDay = new DateTime(2024, 5, 1, 10, 0, 0);
+        var oneDay = new CustomerActivity(1, sameDay, sameDay.AddHours(2), Orders: 3, PurchaseDays: 1, 0m, 0m, 0m, 0m, 0, 0, 0, [], []);
+        var single = new CustomerActivity(2, sameDay, sameDay, Orders: 1, PurchaseDays: 1, 0m, 0m, 0m, 0m, 0, 0, 0, [], []);
+
+        var profiles = ProfileBuilder.Build([oneDay, single], AsOf);
+
+        Assert.All(profiles, p => Assert.Null(p.InterPurchaseDays));        // no repeat day: undefined, not 0 or NaN
+        Assert.All(profiles, p => Assert.Equal(0m, p.AverageOrderValue));
+        Assert.All(profiles, p => Assert.Equal((0.0, 0.0), (p.DiscountShare, p.DiscountDepth)));
+        Assert.All(profiles, p => Assert.All(p.Features().Where(f => f.Key != "inter_purchase_days"), f => Assert.True(double.IsFinite(f.Value), f.Key)));
+        Assert.Equal(3, profiles[0].Frequency);
+    }
+
+    [Fact]
     public void Build_NoCustomers_GivesNoProfiles() => Assert.Empty(ProfileBuilder.Build([], AsOf));
 }
