@@ -31,7 +31,7 @@ public static class InputFolder
         return found ?? throw new FileNotFoundException($"{input}: expected the file {fileName} (or {fileName}.gz) in this folder.", Path.Combine(input, fileName));
     }
 
-    public static string? Find(string input, string fileName)
+    private static string? Find(string input, string fileName)
     {
         if (!Directory.Exists(input))
         {

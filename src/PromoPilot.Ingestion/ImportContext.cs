@@ -93,13 +93,6 @@ public sealed class ImportContext(
         progress?.Report(new ImportProgress(reader.FileName, reader.BytesRead, reader.TotalBytes, RowsRead));
     }
 
-    /// <summary>Counts a row accepted outside <see cref="ReadAll"/> (for sources that are not record files).</summary>
-    public void CountAccepted(long rows = 1)
-    {
-        RowsRead += rows;
-        RowsAccepted += rows;
-    }
-
     public void Quarantine(IRecordReader reader, string? column, string reason)
     {
         RowsQuarantined++;

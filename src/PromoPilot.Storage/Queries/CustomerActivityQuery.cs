@@ -12,7 +12,7 @@ public static class CustomerActivityQuery
     /// <summary>The moment just after the store's latest customer event: the default cut-off.</summary>
     public static DateTime? DefaultAsOf(DuckDbStore store, string? dataset = null)
     {
-        var latest = store.Query($"SELECT max(e.ts) AS t FROM events e {DatasetJoin(dataset)} WHERE e.user_key IS NOT NULL", DatasetParameter(dataset))[0]["t"];
+        var latest = store.Query($"SELECT max(e.ts) AS t FROM events e {DatasetScope.Join(dataset)} WHERE e.user_key IS NOT NULL", DatasetScope.Parameters(null, dataset))[0]["t"];
         return latest is DateTime t ? t.AddSeconds(1) : null;
     }
 
@@ -25,7 +25,7 @@ public static class CustomerActivityQuery
             WITH ev AS (
                 SELECT e.user_key, e.event_type, e.ts, coalesce(e.order_key::VARCHAR, 't' || e.ts::VARCHAR) AS order_id,
                        e.quantity * e.unit_price AS amount, coalesce(e.discount, 0) AS discount
-                FROM events e {DatasetJoin(dataset)}
+                FROM events e {DatasetScope.Join(dataset)}
                 WHERE e.user_key IS NOT NULL AND e.ts < $as_of),
             purchases AS (
                 SELECT user_key, min(ts) AS first_ts, max(ts) AS last_ts, count(DISTINCT order_id)::INTEGER AS orders,
@@ -71,7 +71,7 @@ public static class CustomerActivityQuery
         var rows = store.Query($"""
             WITH spend AS (
                 SELECT e.user_key, {nameExpression} AS name, sum(e.quantity * e.unit_price) AS amount
-                FROM events e JOIN items i ON i.item_key = e.item_key {DatasetJoin(dataset)}
+                FROM events e JOIN items i ON i.item_key = e.item_key {DatasetScope.Join(dataset)}
                 WHERE e.user_key IS NOT NULL AND e.event_type = 5 AND e.ts < $as_of AND {nameExpression} IS NOT NULL AND {nameExpression} <> ''
                 GROUP BY ALL HAVING sum(e.quantity * e.unit_price) > 0),
             ranked AS (
@@ -79,7 +79,7 @@ public static class CustomerActivityQuery
                        row_number() OVER (PARTITION BY user_key ORDER BY amount DESC, name) AS rank
                 FROM spend)
             SELECT user_key, name, share::DOUBLE AS share FROM ranked WHERE rank <= {TopN} ORDER BY user_key, rank
-            """, [("as_of", asOf), .. DatasetParameter(dataset)]);
+            """, DatasetScope.Parameters(asOf, dataset));
         var result = new Dictionary<int, List<ShareOf>>();
         foreach (var row in rows)
         {
@@ -94,9 +94,4 @@ public static class CustomerActivityQuery
 
         return result;
     }
-
-    private static string DatasetJoin(string? dataset) =>
-        dataset is null ? "" : "JOIN import_log l ON l.import_id = e.import_id AND l.dataset = $dataset";
-
-    private static (string Name, object? Value)[] DatasetParameter(string? dataset) => dataset is null ? [] : [("dataset", dataset)];
 }

@@ -59,6 +59,21 @@ public class CustomerActivityQueryTests
         Assert.Equal(new DateTime(2024, 2, 1, 12, 0, 1), CustomerActivityQuery.DefaultAsOf(store.Store));
     }
 
+    [Fact]
+    public void Load_OneDatasetOfSeveral_ReadsOnlyItsCustomers()
+    {
+        using var store = ImportShop();
+        store.Import(new OnlineRetailImporter(), Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz"));
+        var asOf = new DateTime(2030, 1, 1);
+
+        Assert.Equal(2, CustomerActivityQuery.Load(store.Store, asOf, "shop").Count);
+        Assert.True(CustomerActivityQuery.Load(store.Store, asOf, "online_retail").Count > 300);
+        Assert.Equal(CustomerActivityQuery.Load(store.Store, asOf).Count, CustomerActivityQuery.Load(store.Store, asOf, "shop").Count + CustomerActivityQuery.Load(store.Store, asOf, "online_retail").Count);
+        Assert.Equal(new DateTime(2024, 2, 1, 12, 0, 1), CustomerActivityQuery.DefaultAsOf(store.Store, "shop"));
+        Assert.Null(CustomerActivityQuery.DefaultAsOf(store.Store, "no_such_dataset"));
+        Assert.Empty(BehaviourQuery.RepeatGaps(store.Store, asOf, "no_such_dataset"));
+    }
+
     [DatasetFact("online_retail")]
     public void Build_OnlineRetail_MatchesAnIndependentCount()
     {
