@@ -1,18 +1,19 @@
 using System.Text.Json;
+using PromoPilot.Ingestion.Tests.Support;
+using static PromoPilot.Cli.Tests.Support.CliRunner;
 
 namespace PromoPilot.Cli.Tests;
 
 /// <summary>The command-line contract outside checks rely on: one JSON object on stdout with --json, logs on stderr.</summary>
 public sealed class CliTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promopilot-cli-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
     private readonly string _db;
     private readonly string _sample = Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz");
 
     public CliTests()
     {
-        Directory.CreateDirectory(_folder);
-        _db = Path.Combine(_folder, "store.duckdb");
+        _db = Path.Combine(_temp.Path, "store.duckdb");
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class CliTests : IDisposable
     public void Export_Table_WritesEveryRow(string format)
     {
         Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
-        var output = Path.Combine(_folder, "events." + format);
+        var output = Path.Combine(_temp.Path, "events." + format);
 
         var (code, stdout, _) = Run("export", "--table", "events", "--format", format, "--out", output, "--db", _db, "--json");
 
@@ -88,7 +89,7 @@ public sealed class CliTests : IDisposable
     {
         Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);
         var (_, built, _) = Run("profile", "build", "--db", _db, "--json");
-        var output = Path.Combine(_folder, "profiles.csv");
+        var output = Path.Combine(_temp.Path, "profiles.csv");
 
         var (code, stdout, _) = Run("export", "--table", "customer_profiles", "--format", "csv", "--out", output, "--db", _db, "--json");
 
@@ -165,29 +166,12 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void ProfileBuild_MissingStore_ExitsWithAClearError()
     {
-        var (code, _, stderr) = Run("profile", "build", "--db", Path.Combine(_folder, "none.duckdb"));
+        var (code, _, stderr) = Run("profile", "build", "--db", Path.Combine(_temp.Path, "none.duckdb"));
 
         Assert.Equal(1, code);
         Assert.Contains("no store here", stderr, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TimeProvider.System);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 }

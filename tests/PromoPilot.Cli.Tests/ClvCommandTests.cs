@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using MathNet.Numerics.Distributions;
 using PromoPilot.Core.Customers;
 using PromoPilot.Features.Clv;
 using PromoPilot.Ingestion.Tests.Support;
 using PromoPilot.Storage;
+using static PromoPilot.Cli.Tests.Support.CliRunner;
 
 namespace PromoPilot.Cli.Tests;
 
@@ -208,11 +209,4 @@ public sealed class ClvCommandTests : IDisposable
         }
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TimeProvider.System);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 }

@@ -1,21 +1,21 @@
 using System.IO.Compression;
 using System.Text.Json;
+using PromoPilot.Ingestion.Tests.Support;
 using PromoPilot.Storage;
+using static PromoPilot.Cli.Tests.Support.CliRunner;
 
 namespace PromoPilot.Cli.Tests;
 
 public sealed class ForgetTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promopilot-cli-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
     private readonly string _sample = Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz");
-
-    public ForgetTests() => Directory.CreateDirectory(_folder);
 
     [Fact]
     public void Forget_Customer_LeavesNoRowAboutThemAndKeepsEveryoneElse()
     {
-        var db = Path.Combine(_folder, "store.duckdb");
-        var badRow = Path.Combine(_folder, "bad.csv");
+        var db = Path.Combine(_temp.Path, "store.duckdb");
+        var badRow = Path.Combine(_temp.Path, "bad.csv");
         var rawId = FirstCustomerId();
         // A quarantined row of the same customer: it shows their pseudonym, so it must go too.
         File.WriteAllText(badRow, $"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n999999,X1,THING,lots,2011-01-01 10:00:00,1.00,{rawId},United Kingdom\n");
@@ -48,7 +48,7 @@ public sealed class ForgetTests : IDisposable
     [Fact]
     public void Forget_UnknownCustomer_DeletesNothing()
     {
-        var db = Path.Combine(_folder, "store.duckdb");
+        var db = Path.Combine(_temp.Path, "store.duckdb");
         Run("import", "--kind", "online-retail", "--input", _sample, "--db", db);
 
         var (code, stdout, _) = Run("forget", "--user", "no-such-customer", "--db", db, "--json");
@@ -59,17 +59,7 @@ public sealed class ForgetTests : IDisposable
         Assert.Equal(43_610, Count(store, "SELECT count(*) FROM events"));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private ((long Events, long Users, long Profiles) Before, (long Events, int[] Keys) Customer, string Pseudonym) Snapshot(string db, string rawId)
     {
@@ -91,8 +81,6 @@ public sealed class ForgetTests : IDisposable
             WHERE t.table_type = 'BASE TABLE' AND c.table_schema = 'main' AND (c.column_name = 'user_key' OR c.data_type IN ('VARCHAR', 'JSON'))
             """).Select(r => ((string)r["table_name"]!, (string)r["column_name"]!))];
 
-    private static long Count(DuckDbStore store, string sql, params (string, object?)[] parameters) =>
-        Convert.ToInt64(store.Query(sql, parameters)[0].Values.First(), System.Globalization.CultureInfo.InvariantCulture);
 
     private string FirstCustomerId()
     {
@@ -110,11 +98,4 @@ public sealed class ForgetTests : IDisposable
         throw new InvalidOperationException("the sample has no customer");
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TimeProvider.System);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 }

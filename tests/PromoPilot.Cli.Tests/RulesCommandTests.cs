@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using PromoPilot.Ingestion.Tests.Support;
 using PromoPilot.Storage;
+using static PromoPilot.Cli.Tests.Support.CliRunner;
 
 namespace PromoPilot.Cli.Tests;
 
@@ -13,14 +15,13 @@ public sealed class RulesCommandTests : IDisposable
         WHERE e.event_type = 5 AND i.is_product AND e.order_key IS NOT NULL
         """;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promopilot-cli-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
     private readonly string _db;
     private readonly string _sample = Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz");
 
     public RulesCommandTests()
     {
-        Directory.CreateDirectory(_folder);
-        _db = Path.Combine(_folder, "store.duckdb");
+        _db = Path.Combine(_temp.Path, "store.duckdb");
     }
 
     [Fact]
@@ -119,24 +120,14 @@ public sealed class RulesCommandTests : IDisposable
     [Fact]
     public void Rules_NoStore_SaysSo()
     {
-        var (code, _, stderr) = Run("rules", "--db", Path.Combine(_folder, "absent.duckdb"));
+        var (code, _, stderr) = Run("rules", "--db", Path.Combine(_temp.Path, "absent.duckdb"));
 
         Assert.Equal(1, code);
         Assert.Contains("no store here", stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_folder, "absent.duckdb")));
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "absent.duckdb")));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static HashSet<string> Keys(JsonElement result) =>
         [.. result.GetProperty("rules").EnumerateArray().Select(r => $"{r.GetProperty("antecedent")}=>{r.GetProperty("consequent")}")];
@@ -148,13 +139,5 @@ public sealed class RulesCommandTests : IDisposable
         return Count(store, $"SELECT count(*) FROM (SELECT order_key FROM ({Baskets}) WHERE item_id IN ({list}) GROUP BY order_key HAVING count(*) = {items.Length})");
     }
 
-    private static long Count(DuckDbStore store, string sql) => Convert.ToInt64(store.Query(sql)[0].Values.First(), CultureInfo.InvariantCulture);
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TimeProvider.System);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 }

@@ -1,17 +1,18 @@
 using System.Text.Json;
+using PromoPilot.Ingestion.Tests.Support;
 using PromoPilot.Storage;
+using static PromoPilot.Cli.Tests.Support.CliRunner;
 
 namespace PromoPilot.Cli.Tests;
 
 public sealed class SegmentCommandTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "promopilot-cli-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
     private readonly string _db;
 
     public SegmentCommandTests()
     {
-        Directory.CreateDirectory(_folder);
-        _db = Path.Combine(_folder, "store.duckdb");
+        _db = Path.Combine(_temp.Path, "store.duckdb");
         Run("import", "--kind", "online-retail", "--input", Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz"), "--db", _db);
         Run("profile", "build", "--db", _db);
     }
@@ -70,26 +71,7 @@ public sealed class SegmentCommandTests : IDisposable
         Assert.Contains("column 1: unknown field 'recncy_days' (did you mean 'recency_days'?)", stderr, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
-    private static long Count(DuckDbStore store, string sql) =>
-        Convert.ToInt64(store.Query(sql)[0].Values.First(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TimeProvider.System);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 }
