@@ -21,22 +21,21 @@ public sealed record CustomerProfile(
     IReadOnlyList<ShareOf> TopCategories,
     IReadOnlyList<ShareOf> TopBrands)
 {
-    /// <summary>The profile's numeric features by the names rules and segmentation use.</summary>
-    public IReadOnlyDictionary<string, double> Features() => new Dictionary<string, double>(StringComparer.Ordinal)
+    /// <summary>Names of the numeric features, in the order of <see cref="Features"/>.</summary>
+    public static readonly IReadOnlyList<string> FeatureNames =
+    [
+        "recency_days", "frequency", "monetary", "aov", "tenure_days", "inter_purchase_days", "r_score", "f_score", "m_score",
+        "discount_share", "discount_depth", "coupon_redemptions", "views", "cart_adds",
+    ];
+
+    /// <summary>The profile's numeric features by the names rules and segmentation use (inter-purchase time NaN when undefined).</summary>
+    public IReadOnlyDictionary<string, double> Features()
     {
-        ["recency_days"] = RecencyDays,
-        ["frequency"] = Frequency,
-        ["monetary"] = (double)Monetary,
-        ["aov"] = (double)AverageOrderValue,
-        ["tenure_days"] = TenureDays,
-        ["inter_purchase_days"] = InterPurchaseDays ?? double.NaN,
-        ["r_score"] = RecencyScore,
-        ["f_score"] = FrequencyScore,
-        ["m_score"] = MonetaryScore,
-        ["discount_share"] = DiscountShare,
-        ["discount_depth"] = DiscountDepth,
-        ["coupon_redemptions"] = CouponRedemptions,
-        ["views"] = Views,
-        ["cart_adds"] = CartAdds,
-    };
+        double[] values =
+        [
+            RecencyDays, Frequency, (double)Monetary, (double)AverageOrderValue, TenureDays, InterPurchaseDays ?? double.NaN,
+            RecencyScore, FrequencyScore, MonetaryScore, DiscountShare, DiscountDepth, CouponRedemptions, Views, CartAdds,
+        ];
+        return FeatureNames.Zip(values).ToDictionary(f => f.First, f => f.Second, StringComparer.Ordinal);
+    }
 }

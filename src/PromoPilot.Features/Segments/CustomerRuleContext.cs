@@ -15,7 +15,7 @@ public sealed class CustomerRuleContext(CustomerProfile profile, double? clv = n
     /// <summary>The fields and functions a customer rule may use, for validation before evaluation.</summary>
     public static RuleSchema Schema { get; } = new(
         [
-            .. NumericFeatureNames.Select(n => new RuleFieldSpec(n, RuleValueKind.Number)),
+            .. CustomerProfile.FeatureNames.Select(n => new RuleFieldSpec(n, RuleValueKind.Number)),
             new RuleFieldSpec("rfm_group", RuleValueKind.String, "named RFM group, e.g. 'Champions', 'At risk'"),
             new RuleFieldSpec("clv", RuleValueKind.Number, "expected discounted value (promopilot clv)"),
             new RuleFieldSpec("p_alive", RuleValueKind.Number, "probability the customer is still active (promopilot clv)"),
@@ -24,9 +24,6 @@ public sealed class CustomerRuleContext(CustomerProfile profile, double? clv = n
             new RuleFunctionSpec("affinity", RuleValueKind.Number, [new RuleParameterSpec("category", RuleValueKind.String)], "share of spend in a top-level category"),
             new RuleFunctionSpec("brand_affinity", RuleValueKind.Number, [new RuleParameterSpec("brand", RuleValueKind.String)], "share of spend on a brand"),
         ]);
-
-    private static IEnumerable<string> NumericFeatureNames =>
-        new CustomerProfile(0, 0, 0, 0, 0, 0, null, 1, 1, 1, "", 0, 0, 0, 0, 0, [], []).Features().Keys;
 
     public bool TryGetField(string name, out RuleValue value)
     {
