@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using PromoPilot.Features.Segments.Rules;
+using PromoPilot.Core.Rules;
 
 /// <summary>
 /// `rules [CUSTOMERS] [ROUNDS]`: evaluates "recency_days > 90 and clv > 200 and affinity('Bakery') > 0.3" over

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PromoPilot.Features.Privacy;
 using PromoPilot.Features.Segments;
-using AudienceRule = PromoPilot.Features.Segments.Rules.Rule;
+using AudienceRule = PromoPilot.Core.Rules.Rule;
 using PromoPilot.Storage;
 using PromoPilot.Storage.Queries;
 using Spectre.Console;

@@ -1,5 +1,5 @@
 using PromoPilot.Core.Customers;
-using PromoPilot.Features.Segments.Rules;
+using PromoPilot.Core.Rules;
 
 namespace PromoPilot.Features.Segments;
 

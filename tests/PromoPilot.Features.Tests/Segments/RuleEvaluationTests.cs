@@ -1,4 +1,4 @@
-using PromoPilot.Features.Segments.Rules;
+using PromoPilot.Core.Rules;
 
 namespace PromoPilot.Features.Tests.Segments;
 

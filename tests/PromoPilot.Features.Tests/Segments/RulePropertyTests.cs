@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using PromoPilot.Features.Segments.Rules;
+using PromoPilot.Core.Rules;
 
 namespace PromoPilot.Features.Tests.Segments;
 

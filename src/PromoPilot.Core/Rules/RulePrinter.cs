@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// Writes a rule as canonical text: keywords in lower case, one space around operators and keywords, strings in single

@@ -1,4 +1,4 @@
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// Turns a rule into a delegate built from closures, once; evaluating it walks no tree and allocates nothing.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// Splits rule text into <see cref="RuleToken"/>s. Whitespace (spaces, tabs, line breaks) separates tokens and is

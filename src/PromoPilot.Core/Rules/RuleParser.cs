@@ -1,4 +1,4 @@
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// Recursive-descent parser for rule text (grammar in docs/rules.md):

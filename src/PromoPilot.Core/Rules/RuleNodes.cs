@@ -1,4 +1,4 @@
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// A node of a parsed rule. Nodes are immutable; <see cref="Line"/> and <see cref="Column"/> say where the parser

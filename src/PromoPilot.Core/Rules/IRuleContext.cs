@@ -1,4 +1,4 @@
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// One customer as a rule sees them: field values by name and function results by name and arguments.

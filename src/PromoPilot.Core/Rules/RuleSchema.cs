@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>A field a rule may read, with the kind of its values.</summary>
 public sealed record RuleFieldSpec(string Name, RuleValueKind Kind, string Description = "");

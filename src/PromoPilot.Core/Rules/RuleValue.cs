@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>The kinds of value a rule works with.</summary>
 public enum RuleValueKind : byte

@@ -1,4 +1,4 @@
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>The kinds of token in rule text.</summary>
 public enum RuleTokenKind

@@ -1,4 +1,4 @@
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>
 /// A customer rule, parsed, checked and compiled once, for example

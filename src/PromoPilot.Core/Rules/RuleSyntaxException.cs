@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PromoPilot.Features.Segments.Rules;
+namespace PromoPilot.Core.Rules;
 
 /// <summary>What kind of mistake a <see cref="RuleSyntaxException"/> reports.</summary>
 public enum RuleErrorKind
