@@ -66,6 +66,7 @@ internal sealed record MleResult(double[] Parameters, double LogLikelihood, doub
 internal static class MaximumLikelihood
 {
     private const double LogBound = 25;
+    private const double DivergenceBound = 40;
 
     /// <summary>A log-likelihood and its gradient in the natural parameters; NaN or infinite where undefined.</summary>
     public delegate double LogLikelihood(ReadOnlySpan<double> parameters, Span<double> gradient);
@@ -89,7 +90,14 @@ internal static class MaximumLikelihood
 
             for (var i = 0; i < dimension; i++)
             {
-                theta[i] = Math.Exp(Math.Clamp(u[i], -700, 700));
+                // Far past the bounds the run is chasing a maximum on the boundary (e.g. Gamma-Gamma's q → ∞ when
+                // customers' mean spends hardly differ): stop it instead of spending the budget on a slow walk out.
+                if (Math.Abs(u[i]) > DivergenceBound)
+                {
+                    throw new OptimizationException($"parameter {i} diverges (|ln θ| > {DivergenceBound})");
+                }
+
+                theta[i] = Math.Exp(u[i]);
             }
 
             var value = logLik(theta, gradient);
