@@ -18,7 +18,9 @@ using PromoPilot.Storage;
 //                                 blobs; k chosen over 2..8 by silhouette (auto, default) or fixed to K; THREADS caps
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
+//   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 var mode = args[0];
+if (mode == "experiment-calibration") { ExperimentCalibrationBench.Run(args); return; }
 if (mode == "rules")
 {
     RulesBench.Run(args);
