@@ -19,7 +19,14 @@ using PromoPilot.Storage;
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
 //   synthetic-exposures PATH ROWS           a store with one randomized campaign of ROWS exposures (SyntheticExposures.cs)
+//   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 var mode = args[0];
+if (mode == "experiment-calibration")
+{
+    ExperimentCalibrationBench.Run(args);
+    return;
+}
+
 if (mode == "rules")
 {
     RulesBench.Run(args);

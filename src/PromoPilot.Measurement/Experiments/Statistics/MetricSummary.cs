@@ -72,4 +72,13 @@ public readonly record struct MetricSummary(long Count, double Sum, double SumOf
 
     /// <summary>Same as the + operator, for languages without operator overloading.</summary>
     public static MetricSummary Add(MetricSummary left, MetricSummary right) => left + right;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="name"/> for a negative count or a non-finite sum.</summary>
+    internal void ThrowIfInvalid(string name)
+    {
+        if (Count < 0 || !double.IsFinite(Sum) || !double.IsFinite(SumOfSquares))
+        {
+            throw new ArgumentException($"{name} must have a non-negative count and finite sums (count {Count}, sum {Sum}, sum of squares {SumOfSquares}).", name);
+        }
+    }
 }

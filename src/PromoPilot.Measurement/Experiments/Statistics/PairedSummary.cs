@@ -35,4 +35,15 @@ public readonly record struct PairedSummary(
 
     /// <summary>Same as the + operator, for languages without operator overloading.</summary>
     public static PairedSummary Add(PairedSummary left, PairedSummary right) => left + right;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="name"/> for a negative count or a non-finite sum.</summary>
+    internal void ThrowIfInvalid(string name)
+    {
+        X.ThrowIfInvalid(name);
+        Y.ThrowIfInvalid(name);
+        if (!double.IsFinite(SumXY))
+        {
+            throw new ArgumentException($"{name} must have a finite sum of cross-products.", name);
+        }
+    }
 }
