@@ -18,6 +18,7 @@ using PromoPilot.Storage;
 //                                 blobs; k chosen over 2..8 by silhouette (auto, default) or fixed to K; THREADS caps
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
+//   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 var mode = args[0];
 if (mode == "rules")
 {
@@ -28,6 +29,12 @@ if (mode == "rules")
 if (mode == "synthetic-store")
 {
     SyntheticStore.Run(args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (mode == "experiment-sequential")
+{
+    SequentialCalibrationBench.Run(args);
     return;
 }
 
