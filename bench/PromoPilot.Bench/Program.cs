@@ -20,6 +20,7 @@ using PromoPilot.Storage;
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
 //   synthetic-exposures PATH ROWS           a store with one randomized campaign of ROWS exposures (SyntheticExposures.cs)
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
+//   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 var mode = args[0];
 if (mode == "experiment-calibration")
 {
@@ -42,6 +43,12 @@ if (mode == "synthetic-store")
 if (mode == "synthetic-exposures")
 {
     SyntheticExposures.Run(args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (mode == "experiment-sequential")
+{
+    SequentialCalibrationBench.Run(args);
     return;
 }
 
