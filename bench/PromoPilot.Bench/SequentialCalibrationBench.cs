@@ -105,7 +105,7 @@ internal static class SequentialCalibrationBench
                 sequentialHit |= look.ExcludesZero;
 
                 // The naive reading: a fixed-sample z test at α, repeated at every look.
-                var zRejects = look.Status == EffectStatus.Ok && Math.Abs(look.Effect) > SequentialTest.FixedSampleHalfWidth(look.StandardError, Alpha);
+                var zRejects = look.Status == TestStatus.Ok && Math.Abs(look.Effect) > SequentialTest.FixedSampleHalfWidth(look.StandardError, Alpha);
                 naiveHit |= zRejects;
                 if (day == Days && zRejects)
                 {

@@ -21,7 +21,7 @@ public class BetaBinomialTestTests
 
         var readout = BetaBinomialTest.Compare(control, treatment);
 
-        Assert.Equal(control.Count == 0 ? EffectStatus.NoUnits : EffectStatus.Ok, readout.Status);
+        Assert.Equal(control.Count == 0 ? TestStatus.NoUnits : TestStatus.Ok, readout.Status);
         Assert.Equal(ReferenceCases.Number(reference, "control_rate"), readout.ControlRate, 5);
         Assert.Equal(ReferenceCases.Number(reference, "treatment_rate"), readout.TreatmentRate, 5);
         Assert.Equal(ReferenceCases.Number(reference, "chance_to_beat_control"), readout.ChanceToBeatControl, 5);

@@ -28,7 +28,7 @@ public class NormalBayesTestTests
         var readout = NormalBayesTest.Compare(
             ReferenceCases.Summary(reference.GetProperty("control")), ReferenceCases.Summary(reference.GetProperty("treatment")), options);
 
-        Assert.Equal(EffectStatus.Ok, readout.Status);
+        Assert.Equal(TestStatus.Ok, readout.Status);
         Assert.Equal(ReferenceCases.Number(reference, "posterior_mean"), readout.PosteriorMean, 5);
         Assert.Equal(ReferenceCases.Number(reference, "posterior_sd"), readout.PosteriorStdDev, 5);
         Assert.Equal(ReferenceCases.Number(reference, "credible_low"), readout.CredibleLow, 5);
@@ -39,9 +39,9 @@ public class NormalBayesTestTests
     }
 
     [Theory]
-    [InlineData(0, EffectStatus.NoUnits)]
-    [InlineData(1, EffectStatus.TooFewUnits)]
-    public void Compare_DegenerateDataWithFlatPrior_ReturnsCodedStatusAndNoInformation(int controlUnits, EffectStatus expected)
+    [InlineData(0, TestStatus.NoUnits)]
+    [InlineData(1, TestStatus.TooFewUnits)]
+    public void Compare_DegenerateDataWithFlatPrior_ReturnsCodedStatusAndNoInformation(int controlUnits, TestStatus expected)
     {
         var control = MetricSummary.Of(Enumerable.Repeat(2.0, controlUnits).ToArray());
 
@@ -62,7 +62,7 @@ public class NormalBayesTestTests
 
         var readout = NormalBayesTest.Compare(MetricSummary.OfProportion(20, 0), MetricSummary.OfProportion(20, 0), options);
 
-        Assert.Equal(EffectStatus.ZeroVariance, readout.Status);
+        Assert.Equal(TestStatus.ZeroVariance, readout.Status);
         Assert.Equal(0.1, readout.PosteriorMean);
         Assert.Equal(0.2, readout.PosteriorStdDev);
         Assert.Equal(MathNet.Numerics.Distributions.Normal.CDF(0, 1, 0.5), readout.ChanceToBeatControl, 12);
@@ -107,7 +107,7 @@ public class NormalBayesTestTests
 
         var readout = NormalBayesTest.ChanceToBeBest(arms);
 
-        Assert.Equal(EffectStatus.Ok, readout.Status);
+        Assert.Equal(TestStatus.Ok, readout.Status);
         Assert.Equal(1, readout.Chances.Sum(), 12);
         Assert.True(readout.Chances[2] > 0.99);
         Assert.Equal(readout.Chances, NormalBayesTest.ChanceToBeBest(arms).Chances);
@@ -118,7 +118,7 @@ public class NormalBayesTestTests
     {
         var readout = NormalBayesTest.ChanceToBeBest([MetricSummary.Of([1.0, 2]), MetricSummary.Empty, MetricSummary.Of([5.0, 6])]);
 
-        Assert.Equal(EffectStatus.NoUnits, readout.Status);
+        Assert.Equal(TestStatus.NoUnits, readout.Status);
         Assert.All(readout.Chances, c => Assert.Equal(1.0 / 3, c, 12));
     }
 }

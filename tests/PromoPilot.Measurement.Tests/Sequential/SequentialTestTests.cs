@@ -24,7 +24,7 @@ public class SequentialTestTests
         var result = SequentialTest.Compare(
             ReferenceCases.Summary(reference.GetProperty("control")), ReferenceCases.Summary(reference.GetProperty("treatment")), options);
 
-        Assert.Equal(EffectStatus.Ok, result.Status);
+        Assert.Equal(TestStatus.Ok, result.Status);
         Assert.Equal(ReferenceCases.Number(reference, "rho"), SequentialTest.Rho(options.Alpha, options.TuningSampleSize), 5);
         Assert.Equal(ReferenceCases.Number(reference, "effect"), result.Effect, 5);
         Assert.Equal(ReferenceCases.Number(reference, "standard_error"), result.StandardError, 5);
@@ -64,9 +64,9 @@ public class SequentialTestTests
     }
 
     [Theory]
-    [InlineData(0, 10, EffectStatus.NoUnits)]
-    [InlineData(1, 10, EffectStatus.TooFewUnits)]
-    public void Compare_TooFewUnits_ReturnsCodedStatusWithoutDecision(int controlUnits, int treatmentUnits, EffectStatus expected)
+    [InlineData(0, 10, TestStatus.NoUnits)]
+    [InlineData(1, 10, TestStatus.TooFewUnits)]
+    public void Compare_TooFewUnits_ReturnsCodedStatusWithoutDecision(int controlUnits, int treatmentUnits, TestStatus expected)
     {
         var control = MetricSummary.Of(Enumerable.Range(0, controlUnits).Select(i => (double)i).ToArray());
         var treatment = MetricSummary.Of(Enumerable.Range(0, treatmentUnits).Select(i => i + 100.0).ToArray());
@@ -82,7 +82,7 @@ public class SequentialTestTests
         // All control units at 0 and all treatment units at 1: a standard error of 0, which the CLT cannot judge.
         var result = SequentialTest.Compare(MetricSummary.OfProportion(50, 0), MetricSummary.OfProportion(50, 50));
 
-        AssertNoDecision(result, EffectStatus.ZeroVariance);
+        AssertNoDecision(result, TestStatus.ZeroVariance);
         Assert.Equal(1, result.Effect);
     }
 
@@ -92,7 +92,7 @@ public class SequentialTestTests
         var result = SequentialTest.Compare(
             MetricSummary.Of([-1.0, 1, -2, 2]), MetricSummary.Of([1.0, 2, 3]), new SequentialOptions { Scale = EffectScale.Relative });
 
-        AssertNoDecision(result, EffectStatus.ZeroControlMean);
+        AssertNoDecision(result, TestStatus.ZeroControlMean);
     }
 
     [Theory]
@@ -146,7 +146,7 @@ public class SequentialTestTests
         Assert.True(tuned < SequentialTest.HalfWidth(1, units, SequentialTest.Rho(alpha, units * 10), alpha));
     }
 
-    private static void AssertNoDecision(SequentialResult result, EffectStatus expected)
+    private static void AssertNoDecision(SequentialResult result, TestStatus expected)
     {
         Assert.Equal(expected, result.Status);
         Assert.False(result.ExcludesZero);

@@ -1,10 +1,12 @@
+using PromoPilot.Measurement.Experiments.Statistics;
+
 using PromoPilot.Measurement.Experiments.Sequential;
 
 namespace PromoPilot.Measurement.Experiments.Bayesian;
 
 /// <summary>
 /// Posterior readout of the effect of treatment over control under the normal model of
-/// <see cref="NormalBayesTest"/>. When <see cref="Status"/> is not <see cref="EffectStatus.Ok"/> the data carry
+/// <see cref="NormalBayesTest"/>. When <see cref="Status"/> is not <see cref="TestStatus.Ok"/> the data carry
 /// no usable likelihood and every figure is the prior's: with the default flat prior the mean is the prior
 /// mean, the standard deviation and the interval are infinite, the chance to beat control is 0.5 and both
 /// risks are +∞ (never NaN).
@@ -18,7 +20,7 @@ namespace PromoPilot.Measurement.Experiments.Bayesian;
 /// <param name="RiskOfChoosingTreatment">Expected loss of shipping treatment, E[max(−effect, 0)], in effect units.</param>
 /// <param name="RiskOfChoosingControl">Expected loss of keeping control, E[max(effect, 0)], in effect units.</param>
 public sealed record BayesianReadout(
-    EffectStatus Status,
+    TestStatus Status,
     double PosteriorMean,
     double PosteriorStdDev,
     double CredibleLow,

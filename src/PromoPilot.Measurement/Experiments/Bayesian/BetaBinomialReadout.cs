@@ -1,3 +1,5 @@
+using PromoPilot.Measurement.Experiments.Statistics;
+
 using PromoPilot.Measurement.Experiments.Sequential;
 
 namespace PromoPilot.Measurement.Experiments.Bayesian;
@@ -5,7 +7,7 @@ namespace PromoPilot.Measurement.Experiments.Bayesian;
 /// <summary>
 /// Posterior readout of a conversion metric under the Beta-Binomial model of <see cref="BetaBinomialTest"/>.
 /// The prior is proper, so every figure is defined even without data: <see cref="Status"/> is
-/// <see cref="EffectStatus.NoUnits"/> when an arm has no units, and the figures are then the prior's.
+/// <see cref="TestStatus.NoUnits"/> when an arm has no units, and the figures are then the prior's.
 /// </summary>
 /// <param name="Status">Whether both arms have units.</param>
 /// <param name="ControlRate">Posterior mean conversion rate of control.</param>
@@ -14,7 +16,7 @@ namespace PromoPilot.Measurement.Experiments.Bayesian;
 /// <param name="RiskOfChoosingTreatment">Expected loss of shipping treatment, E[max(p_C − p_T, 0)], in rate units.</param>
 /// <param name="RiskOfChoosingControl">Expected loss of keeping control, E[max(p_T − p_C, 0)], in rate units.</param>
 public sealed record BetaBinomialReadout(
-    EffectStatus Status,
+    TestStatus Status,
     double ControlRate,
     double TreatmentRate,
     double ChanceToBeatControl,

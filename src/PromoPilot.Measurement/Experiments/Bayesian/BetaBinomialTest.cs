@@ -35,7 +35,7 @@ public static class BetaBinomialTest
         // Rounding can leave a loss of −1e-17 where the exact value is 0.
         var riskOfControl = Math.Max(0, (meanT * treatmentPlusAbove) - (meanC * treatmentAbovePlus));
         var riskOfTreatment = Math.Max(0, (meanC * (1 - treatmentAbovePlus)) - (meanT * (1 - treatmentPlusAbove)));
-        var status = control.Count == 0 || treatment.Count == 0 ? EffectStatus.NoUnits : EffectStatus.Ok;
+        var status = control.Count == 0 || treatment.Count == 0 ? TestStatus.NoUnits : TestStatus.Ok;
         return new BetaBinomialReadout(status, meanC, meanT, treatmentAbove, riskOfTreatment, riskOfControl);
     }
 
@@ -57,7 +57,7 @@ public static class BetaBinomialTest
         var posteriors = arms.Select(a => Posterior(a, options, nameof(arms))).ToArray();
         var chances = MonteCarlo.ChanceToBeBest(arms.Count, options.Draws, new Random(options.Seed),
             (arm, random) => Beta.Sample(random, posteriors[arm].Alpha, posteriors[arm].Beta));
-        return new BestArmReadout(EffectStatus.Ok, chances);
+        return new BestArmReadout(TestStatus.Ok, chances);
     }
 
     /// <summary>P(X &gt; Y) for X ~ Beta(a, b), Y ~ Beta(c, d), a a whole number (Evan Miller's sum).</summary>

@@ -1,3 +1,5 @@
+using PromoPilot.Measurement.Experiments.Statistics;
+
 using PromoPilot.Measurement.Experiments.Sequential;
 
 namespace PromoPilot.Measurement.Experiments.Bayesian;

@@ -26,7 +26,7 @@ public static class NormalBayesTest
         var estimate = MeanDifference.Estimate(control, treatment, options.Scale);
         var priorPrecision = 1 / (options.PriorStdDev * options.PriorStdDev);
         double mean = options.PriorMean, sd = options.PriorStdDev;
-        if (estimate.Status == EffectStatus.Ok)
+        if (estimate.Status == TestStatus.Ok)
         {
             var dataPrecision = 1 / (estimate.StandardError * estimate.StandardError);
             var variance = 1 / (dataPrecision + priorPrecision);
@@ -66,11 +66,11 @@ public static class NormalBayesTest
 
         options ??= NormalBayesOptions.Default;
         options.Validate(nameof(options));
-        var status = arms.Any(a => a.Count == 0) ? EffectStatus.NoUnits
-            : arms.Any(a => a.Count == 1) ? EffectStatus.TooFewUnits
-            : arms.All(a => a.Variance == 0) ? EffectStatus.ZeroVariance
-            : EffectStatus.Ok;
-        if (status != EffectStatus.Ok)
+        var status = arms.Any(a => a.Count == 0) ? TestStatus.NoUnits
+            : arms.Any(a => a.Count == 1) ? TestStatus.TooFewUnits
+            : arms.All(a => a.Variance == 0) ? TestStatus.ZeroVariance
+            : TestStatus.Ok;
+        if (status != TestStatus.Ok)
         {
             return new BestArmReadout(status, MonteCarlo.Uniform(arms.Count));
         }
@@ -79,6 +79,6 @@ public static class NormalBayesTest
         var errors = arms.Select(a => Math.Sqrt(a.Variance / a.Count)).ToArray();
         var chances = MonteCarlo.ChanceToBeBest(arms.Count, options.Draws, new Random(options.Seed),
             (arm, random) => means[arm] + (errors[arm] * Normal.Sample(random, 0, 1)));
-        return new BestArmReadout(EffectStatus.Ok, chances);
+        return new BestArmReadout(TestStatus.Ok, chances);
     }
 }

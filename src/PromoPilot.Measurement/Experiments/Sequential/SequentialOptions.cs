@@ -1,3 +1,5 @@
+using PromoPilot.Measurement.Experiments.Statistics;
+
 namespace PromoPilot.Measurement.Experiments.Sequential;
 
 /// <summary>Settings of <see cref="SequentialTest"/>; every default is stated here and checked by <see cref="Validate"/>.</summary>

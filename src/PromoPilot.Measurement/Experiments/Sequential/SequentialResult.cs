@@ -1,8 +1,10 @@
+using PromoPilot.Measurement.Experiments.Statistics;
+
 namespace PromoPilot.Measurement.Experiments.Sequential;
 
 /// <summary>
 /// One look at an experiment through the always-valid confidence sequence of <see cref="SequentialTest"/>.
-/// When <see cref="Status"/> is not <see cref="EffectStatus.Ok"/>, <see cref="Low"/> and <see cref="High"/>
+/// When <see cref="Status"/> is not <see cref="TestStatus.Ok"/>, <see cref="Low"/> and <see cref="High"/>
 /// are −∞ and +∞ and <see cref="ExcludesZero"/> is false; <see cref="Effect"/> and <see cref="StandardError"/>
 /// are the plug-in values where both arms have units, else 0.
 /// </summary>
@@ -15,4 +17,4 @@ namespace PromoPilot.Measurement.Experiments.Sequential;
 /// True when the sequence excludes 0: the decision that the arms differ, valid however often one has looked.
 /// </param>
 public sealed record SequentialResult(
-    EffectStatus Status, double Effect, double StandardError, double Low, double High, bool ExcludesZero);
+    TestStatus Status, double Effect, double StandardError, double Low, double High, bool ExcludesZero);

@@ -28,7 +28,7 @@ public static class SequentialTest
         options ??= SequentialOptions.Default;
         options.Validate(nameof(options));
         var estimate = MeanDifference.Estimate(control, treatment, options.Scale);
-        if (estimate.Status != EffectStatus.Ok)
+        if (estimate.Status != TestStatus.Ok)
         {
             return new SequentialResult(estimate.Status, estimate.Effect, estimate.StandardError,
                 double.NegativeInfinity, double.PositiveInfinity, ExcludesZero: false);
@@ -37,7 +37,7 @@ public static class SequentialTest
         var halfWidth = HalfWidth(estimate.StandardError, control.Count + treatment.Count, Rho(options.Alpha, options.TuningSampleSize), options.Alpha);
         var low = estimate.Effect - halfWidth;
         var high = estimate.Effect + halfWidth;
-        return new SequentialResult(EffectStatus.Ok, estimate.Effect, estimate.StandardError, low, high, ExcludesZero: low > 0 || high < 0);
+        return new SequentialResult(TestStatus.Ok, estimate.Effect, estimate.StandardError, low, high, ExcludesZero: low > 0 || high < 0);
     }
 
     /// <summary>The mixture parameter ρ that makes the sequence narrowest at total sample size <paramref name="tuningSampleSize"/> (N*).</summary>

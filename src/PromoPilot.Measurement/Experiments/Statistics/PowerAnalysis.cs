@@ -2,13 +2,13 @@ using MathNet.Numerics.Distributions;
 
 namespace PromoPilot.Measurement.Experiments.Statistics;
 
-/// <summary>Whether a minimum detectable effect is in the metric's units or relative to the baseline.</summary>
+/// <summary>The scale of an effect: a minimum detectable effect, or the effect a sequential or Bayesian readout reports.</summary>
 public enum EffectScale
 {
     /// <summary>Treatment − control, in the metric's units (a proportion's points: 0.01 = one point).</summary>
     Absolute = 0,
 
-    /// <summary>Treatment / control − 1 (0.05 = a 5 % lift).</summary>
+    /// <summary>Treatment / control − 1 (0.05 = a 5 % lift); readouts take its standard error from the delta method.</summary>
     Relative = 1,
 }
 

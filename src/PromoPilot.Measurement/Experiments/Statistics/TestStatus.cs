@@ -20,4 +20,7 @@ public enum TestStatus
 
     /// <summary>A ratio metric's denominator sums to zero in an arm.</summary>
     ZeroDenominator = 4,
+
+    /// <summary>An arm has no units at all (sequential and Bayesian readouts then return their prior or an unbounded interval).</summary>
+    NoUnits = 5,
 }
