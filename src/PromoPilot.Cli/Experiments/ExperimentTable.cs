@@ -1,26 +1,27 @@
+using System.Globalization;
 using System.Text;
 using PromoPilot.Ingestion.Reading;
+using PromoPilot.Measurement.Experiments.Analysis;
 using PromoPilot.Measurement.Experiments.Statistics;
 
 namespace PromoPilot.Cli.Experiments;
 
-/// <summary>One variant's units: Y is the metric, X the pre-period covariate (0 when there is none or it is missing).</summary>
-internal sealed record VariantUnits(string Name, PairedSummary Summary);
-
 /// <summary>
 /// A unit-level experiment table read into per-variant summaries. Every data row is counted once: used, or left out
-/// because its metric or its variant is missing (the counts add up to <see cref="RowsRead"/>).
+/// because its metric or its variant is missing (the counts add up to <see cref="RowsRead"/>). Variants are in
+/// ordinal name order; Y is the metric, X the covariate (0 when there is none or it is missing).
 /// </summary>
 internal sealed record ExperimentTable(
     string FileName,
     string VariantColumn,
     string MetricColumn,
     string? CovariateColumn,
-    IReadOnlyList<VariantUnits> Variants,
+    IReadOnlyList<VariantData> Variants,
     long RowsRead,
     long RowsMissingMetric,
     long RowsMissingVariant,
-    long RowsMissingCovariate)
+    long RowsMissingCovariate,
+    bool BinaryMetric)
 {
     /// <summary>Rows that entered a summary.</summary>
     public long RowsUsed => RowsRead - RowsMissingMetric - RowsMissingVariant;
@@ -45,6 +46,7 @@ internal sealed record ExperimentTable(
 
         var summaries = new Dictionary<string, PairedSummary>(StringComparer.Ordinal);
         long read = 0, missingMetric = 0, missingVariant = 0, missingCovariate = 0;
+        var binary = true;
         while (reader.Read())
         {
             if (reader.Error == RecordError.EmptyLine)
@@ -72,6 +74,7 @@ internal sealed record ExperimentTable(
             }
 
             var y = Number(f, metric);
+            binary &= y is 0 or 1;
             var x = 0.0;
             if (covariate >= 0)
             {
@@ -101,8 +104,8 @@ internal sealed record ExperimentTable(
                 : $"{reader.FileName}: column '{metricColumn}' is missing in all {read} rows (or '{variantColumn}' is): nothing to analyze.");
         }
 
-        var variants = summaries.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new VariantUnits(p.Key, p.Value)).ToList();
-        return new ExperimentTable(reader.FileName, variantColumn, metricColumn, covariateColumn, variants, read, missingMetric, missingVariant, missingCovariate);
+        var variants = summaries.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new VariantData(p.Key, p.Value)).ToList();
+        return new ExperimentTable(reader.FileName, variantColumn, metricColumn, covariateColumn, variants, read, missingMetric, missingVariant, missingCovariate, binary);
     }
 
     private static int RequiredColumn(CsvReader reader, string name, string option)
@@ -119,12 +122,21 @@ internal sealed record ExperimentTable(
     /// <summary>A number, or a flag read as 1/0 (retention_1 = TRUE).</summary>
     private static double Number(FieldReader f, int column)
     {
-        var raw = f.Raw(column);
-        if (raw.Length > 0 && (char)raw[0] is 't' or 'T' or 'f' or 'F' or 'y' or 'Y' or 'n' or 'N')
+        var text = Encoding.UTF8.GetString(f.Raw(column));
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
         {
-            return f.Bool(column) ? 1 : 0;
+            return value;
         }
 
-        return f.Double(column);
+        switch (text.ToLowerInvariant())
+        {
+            case "true" or "t" or "yes" or "y":
+                return 1;
+            case "false" or "f" or "no" or "n":
+                return 0;
+            default:
+                f.Reject(column, $"'{text}' is neither a finite number nor a true/false flag");
+                return 0;
+        }
     }
 }

@@ -40,3 +40,15 @@ public sealed class DatasetFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that skips with a clear message when a dataset of ../shared/data is absent.</summary>
+public sealed class DatasetTheoryAttribute : TheoryAttribute
+{
+    public DatasetTheoryAttribute(string dataset)
+    {
+        if (SharedData.Root is null || !Directory.Exists(System.IO.Path.Combine(SharedData.Root, dataset)))
+        {
+            Skip = $"needs ../shared/data/{dataset} (not redistributable or too large for the repo); absent here";
+        }
+    }
+}
