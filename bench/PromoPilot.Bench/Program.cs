@@ -18,6 +18,7 @@ using PromoPilot.Storage;
 //                                 blobs; k chosen over 2..8 by silhouette (auto, default) or fixed to K; THREADS caps
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
+//   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
 var mode = args[0];
 if (mode == "rules")
 {
@@ -88,6 +89,10 @@ try
 
             break;
         }
+
+        case "experiment-assign":
+            rows = ExperimentAssignBench.Run(args);
+            break;
 
         case "audience-rule":
             rows = AudienceRuleBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 7);

@@ -21,6 +21,7 @@ public static class CliApp
             RulesCommand.Create(console),
             BehaviourCommand.Create(console),
             ForgetCommand.Create(console),
+            ExperimentCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
