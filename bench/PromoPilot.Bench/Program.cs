@@ -21,6 +21,7 @@ using PromoPilot.Storage;
 //   synthetic-exposures PATH ROWS           a store with one randomized campaign of ROWS exposures (SyntheticExposures.cs)
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
+//   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
 var mode = args[0];
 if (mode == "experiment-calibration")
 {
@@ -109,6 +110,10 @@ try
 
             break;
         }
+
+        case "experiment-assign":
+            rows = ExperimentAssignBench.Run(args);
+            break;
 
         case "audience-rule":
             rows = AudienceRuleBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 7);

@@ -21,7 +21,7 @@ public static class CliApp
             RulesCommand.Create(console),
             BehaviourCommand.Create(console),
             ForgetCommand.Create(console),
-            new Command("experiment", "Randomized experiments: readouts.") { ExperimentAnalyzeCommand.Create(console) },
+            ExperimentCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
