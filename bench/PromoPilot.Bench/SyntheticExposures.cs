@@ -10,6 +10,8 @@ internal static class SyntheticExposures
 {
     public const string CampaignId = "synthetic_offer";
 
+    private const string PlannedSplit = """{"weights": {"offer": 0.9, "holdout": 0.1}}""";
+
     public static void Run(string path, long rows)
     {
         foreach (var file in new[] { path, path + ".wal" })
@@ -22,7 +24,7 @@ internal static class SyntheticExposures
         store.Query($"""
             CREATE OR REPLACE MACRO u(x, salt) AS ((hash(x * 1000003 + salt) >> 12)::DOUBLE + 0.5) / 4503599627370496.0;
             INSERT INTO import_log VALUES (1, 'synthetic', 'synthetic', 'generated', 'exposures-{n}', TIMESTAMPTZ '2025-01-01 00:00:00+00', 0, {n}, {n}, 0, NULL);
-            INSERT INTO campaigns VALUES (1, 'synthetic', '{CampaignId}', 'Synthetic offer', 'experiment', NULL, NULL, NULL, 1);
+            INSERT INTO campaigns VALUES (1, 'synthetic', '{CampaignId}', 'Synthetic offer', 'experiment', NULL, NULL, '{PlannedSplit}', 1);
             INSERT INTO exposures
             SELECT 1, i, CASE WHEN control THEN 'holdout' ELSE 'offer' END, control, TIMESTAMP '2025-01-01' + to_seconds(i % 86400),
                    visited, converted,

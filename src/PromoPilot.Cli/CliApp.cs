@@ -22,6 +22,7 @@ public static class CliApp
             BehaviourCommand.Create(console),
             ForgetCommand.Create(console),
             ExperimentCommand.Create(console),
+            CampaignCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

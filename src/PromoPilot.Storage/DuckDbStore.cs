@@ -22,7 +22,10 @@ public sealed class DuckDbStore : IImportStore, IDisposable
     internal DuckDBConnection Connection { get; }
 
     /// <summary>Opens (creating when absent) the store at <paramref name="path"/>, or an in-memory one for ":memory:".</summary>
-    public static DuckDbStore Open(string path)
+    /// <param name="path">The DuckDB file.</param>
+    /// <param name="memoryLimit">DuckDB's memory limit such as "2GB"; null keeps DuckDB's default (80% of RAM).</param>
+    /// <exception cref="ArgumentException"><paramref name="memoryLimit"/> is not a number with a unit (KB, MB, GB, TB).</exception>
+    public static DuckDbStore Open(string path, string? memoryLimit = null)
     {
         var full = path == ":memory:" ? path : System.IO.Path.GetFullPath(path);
         if (full != ":memory:")
@@ -46,6 +49,12 @@ public sealed class DuckDbStore : IImportStore, IDisposable
         }
 
         var store = new DuckDbStore(connection, full);
+        if (memoryLimit is not null)
+        {
+            // DuckDB spills to disk past this; the default is 80% of the machine's memory.
+            store.Execute($"SET memory_limit = '{CheckedMemoryLimit(memoryLimit)}'");
+        }
+
         store.Execute(Schema.CreateStatements());
         if (store.Scalar<long>("SELECT count(*) FROM schema_version") == 0)
         {
@@ -54,6 +63,11 @@ public sealed class DuckDbStore : IImportStore, IDisposable
 
         return store;
     }
+
+    private static string CheckedMemoryLimit(string limit) =>
+        System.Text.RegularExpressions.Regex.IsMatch(limit, @"^\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+            ? limit.Trim()
+            : throw new ArgumentException($"memory limit '{limit}' is not a size such as 512MB or 2GB", nameof(limit));
 
     public ImportSummary? FindImport(string contentKey)
     {

@@ -26,7 +26,7 @@ internal static class BehaviourCommand
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            using var store = DuckDbStore.Open(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
             var set = parse.GetValue(dataset);
             var cutOff = parse.GetValue(asOf) ?? CustomerActivityQuery.DefaultAsOf(store, set)
                 ?? throw new ArgumentException("The store has no customer events; import data first.");

@@ -80,7 +80,7 @@ internal static class ClvCommand
             throw new ArgumentException($"--holdout-days must be 0 or more, not {holdoutDays}.");
         }
 
-        using var store = DuckDbStore.Open(path);
+        using var store = CommonOptions.OpenStore(path);
         var datasets = RepeatPurchaseQuery.Datasets(store);
         if (datasets.Count == 0)
         {

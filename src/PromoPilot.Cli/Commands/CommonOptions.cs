@@ -15,6 +15,13 @@ internal static class CommonOptions
         DefaultValueFactory = _ => DuckDbStore.DefaultPath,
     };
 
+    /// <summary>
+    /// Opens a store with DuckDB's memory limit from PROMOPILOT_DUCKDB_MEMORY_LIMIT (e.g. 2GB) when set: large stores
+    /// then spill to disk instead of growing with the data.
+    /// </summary>
+    public static DuckDbStore OpenStore(string path) =>
+        DuckDbStore.Open(path, Environment.GetEnvironmentVariable("PROMOPILOT_DUCKDB_MEMORY_LIMIT") is { Length: > 0 } limit ? limit : null);
+
     public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON object on stdout." };
 
     /// <summary>The path of a store that must exist already (commands that read it).</summary>

@@ -16,7 +16,7 @@ internal static class ExportCommand
         var command = new Command("export", "Write a table of the store to Parquet or CSV.") { table, format, output, db, json };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            using var store = DuckDbStore.Open(parse.GetValue(db)!);
+            using var store = CommonOptions.OpenStore(parse.GetValue(db)!);
             var rows = StoreExport.Export(store, parse.GetValue(table)!, parse.GetValue(format)!, parse.GetValue(output)!);
             if (parse.GetValue(json))
             {

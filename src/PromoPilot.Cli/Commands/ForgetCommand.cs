@@ -16,7 +16,7 @@ internal static class ForgetCommand
         {
             var path = CommonOptions.ExistingDb(parse.GetValue(db)!);
             var pseudonym = CommonOptions.Pseudonymizer(path).Pseudonymize(parse.GetValue(user)!);
-            using var store = DuckDbStore.Open(path);
+            using var store = CommonOptions.OpenStore(path);
             var result = ForgetUser.Run(store, pseudonym);
             if (parse.GetValue(json))
             {

@@ -23,7 +23,7 @@ internal static class ImportCommand
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
             var importer = ImporterCatalog.Create(parse.GetValue(kind)!, parse.GetValue(mapping));
-            using var store = DuckDbStore.Open(parse.GetValue(db)!);
+            using var store = CommonOptions.OpenStore(parse.GetValue(db)!);
             var summary = Run(console, store, importer, parse.GetValue(input)!);
             if (parse.GetValue(json))
             {

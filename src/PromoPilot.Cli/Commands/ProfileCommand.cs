@@ -22,7 +22,7 @@ internal static class ProfileCommand
         build.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
             var started = console.Clock.GetTimestamp();
-            using var store = DuckDbStore.Open(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
             var cutOff = parse.GetValue(asOf) ?? CustomerActivityQuery.DefaultAsOf(store, parse.GetValue(dataset))
                 ?? throw new ArgumentException("The store has no customer events to profile; import data first.");
             var activities = CustomerActivityQuery.Load(store, cutOff, parse.GetValue(dataset));

@@ -26,7 +26,7 @@ internal static class QuickstartCommand
         var command = new Command("quickstart", "Import the bundled real sample into the store and report what was done.") { db, json, samples };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            using var store = DuckDbStore.Open(parse.GetValue(db)!);
+            using var store = CommonOptions.OpenStore(parse.GetValue(db)!);
             var imports = Samples
                 .Select(s => ImportCommand.Run(console, store, ImporterCatalog.Create(s.Kind, null), Path.Combine(parse.GetValue(samples)!, s.File)))
                 .ToList();

@@ -52,7 +52,7 @@ internal static class RulesCommand
             }
 
             var started = console.Clock.GetTimestamp();
-            using var store = DuckDbStore.Open(path);
+            using var store = CommonOptions.OpenStore(path);
             var name = parse.GetValue(dataset);
             var baskets = BasketsQuery.Load(store, name);
             if (baskets.Baskets.Count == 0)

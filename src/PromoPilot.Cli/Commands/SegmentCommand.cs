@@ -27,7 +27,7 @@ internal static class SegmentCommand
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            using var store = DuckDbStore.Open(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
             var (version, asOf, profiles) = ProfileTable.Load(store)
                 ?? throw new ArgumentException("No customer profiles in this store: run `promopilot profile build` first.");
             var clv = CustomerClvTable.LoadValues(store);

@@ -14,7 +14,7 @@ internal static class StatsCommand
         var command = new Command("stats", "Tables, row counts, date ranges and the data-quality summary of the store.") { db, json };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            using var store = DuckDbStore.Open(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
             var stats = StoreStatsQuery.Compute(store);
             if (parse.GetValue(json))
             {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PromoPilot.Storage.Queries;
 
 /// <summary>A campaign of the store, as a readout names it.</summary>
-public sealed record CampaignInfo(int CampaignKey, string Dataset, string CampaignId, string? Name, string? CampaignType);
+public sealed record CampaignInfo(int CampaignKey, string Dataset, string CampaignId, string? Name, string? CampaignType, string? AttributesJson);
 
 /// <summary>
 /// Sums over the units of one arm of a campaign, the input of the experiment statistics. A unit is a user (all of a
@@ -34,7 +34,7 @@ public static class CampaignExposureQuery
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(campaignId);
         var rows = store.Query("""
-            SELECT campaign_key, dataset, campaign_id, name, campaign_type FROM campaigns
+            SELECT campaign_key, dataset, campaign_id, name, campaign_type, attributes::VARCHAR AS attributes FROM campaigns
             WHERE campaign_id = $id AND ($dataset IS NULL OR dataset = $dataset) ORDER BY dataset
             """, ("id", campaignId), ("dataset", dataset));
         if (rows.Count > 1)
@@ -51,7 +51,7 @@ public static class CampaignExposureQuery
     {
         ArgumentNullException.ThrowIfNull(store);
         return store.Query("""
-            SELECT campaign_key, dataset, campaign_id, name, campaign_type FROM campaigns c
+            SELECT campaign_key, dataset, campaign_id, name, campaign_type, attributes::VARCHAR AS attributes FROM campaigns c
             WHERE EXISTS (SELECT 1 FROM exposures e WHERE e.campaign_key = c.campaign_key)
             ORDER BY dataset, campaign_id
             """).Select(ToInfo).ToList();
@@ -98,5 +98,6 @@ public static class CampaignExposureQuery
         (string)r["dataset"]!,
         (string)r["campaign_id"]!,
         r["name"] as string,
-        r["campaign_type"] as string);
+        r["campaign_type"] as string,
+        r["attributes"] as string);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DuckDB.NET.Data;
 using PromoPilot.Core.Customers;
 
@@ -23,7 +22,7 @@ public static class CustomerActivityQuery
         using var command = store.Connection.CreateCommand();
         command.CommandText = $"""
             WITH ev AS (
-                SELECT e.user_key, e.event_type, e.ts, coalesce(e.order_key::VARCHAR, 't' || e.ts::VARCHAR) AS order_id,
+                SELECT e.user_key, e.event_type, e.ts, coalesce(e.order_key, -1 - epoch_us(e.ts)) AS order_id,
                        e.quantity * e.unit_price AS amount, coalesce(e.discount, 0) AS discount
                 FROM events e {DatasetScope.Join(dataset)}
                 WHERE e.user_key IS NOT NULL AND e.ts < $as_of),
@@ -68,7 +67,8 @@ public static class CustomerActivityQuery
 
     private static Dictionary<int, List<ShareOf>> TopShares(DuckDbStore store, DateTime asOf, string? dataset, string nameExpression)
     {
-        var rows = store.Query($"""
+        using var command = store.Connection.CreateCommand();
+        command.CommandText = $"""
             WITH spend AS (
                 SELECT e.user_key, {nameExpression} AS name, sum(e.quantity * e.unit_price) AS amount
                 FROM events e JOIN items i ON i.item_key = e.item_key {DatasetScope.Join(dataset)}
@@ -79,17 +79,31 @@ public static class CustomerActivityQuery
                        row_number() OVER (PARTITION BY user_key ORDER BY amount DESC, name) AS rank
                 FROM spend)
             SELECT user_key, name, share::DOUBLE AS share FROM ranked WHERE rank <= {TopN} ORDER BY user_key, rank
-            """, DatasetScope.Parameters(asOf, dataset));
-        var result = new Dictionary<int, List<ShareOf>>();
-        foreach (var row in rows)
+            """;
+        foreach (var (name, value) in DatasetScope.Parameters(asOf, dataset))
         {
-            var user = Convert.ToInt32(row["user_key"], CultureInfo.InvariantCulture);
-            if (!result.TryGetValue(user, out var list))
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        // Streamed, with one string per distinct name: a million customers' top lists stay small.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<int, List<ShareOf>>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var user = reader.GetInt32(0);
+            var text = reader.GetString(1);
+            if (!names.TryGetValue(text, out var name))
             {
-                result[user] = list = [];
+                names[text] = name = text;
             }
 
-            list.Add(new ShareOf((string)row["name"]!, (double)row["share"]!));
+            if (!result.TryGetValue(user, out var list))
+            {
+                result[user] = list = new List<ShareOf>(TopN);
+            }
+
+            list.Add(new ShareOf(name, reader.GetDouble(2)));
         }
 
         return result;
