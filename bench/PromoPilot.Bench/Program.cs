@@ -19,6 +19,7 @@ using PromoPilot.Storage;
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
 //   synthetic-exposures PATH ROWS           a store with one randomized campaign of ROWS exposures (SyntheticExposures.cs)
+//   exposure-readout PATH [RUNS]            times the per-arm exposure sums of that campaign, median of RUNS
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 //   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
@@ -44,6 +45,12 @@ if (mode == "synthetic-store")
 if (mode == "synthetic-exposures")
 {
     SyntheticExposures.Run(args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (mode == "exposure-readout")
+{
+    ExposureReadoutBench.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     return;
 }
 

@@ -38,3 +38,31 @@ internal static class SyntheticExposures
             """);
     }
 }
+
+/// <summary>Times the per-arm exposure sums of the synthetic campaign (the store side of a readout): median of runs.</summary>
+internal static class ExposureReadoutBench
+{
+    public static void Run(string path, int runs)
+    {
+        using var store = DuckDbStore.Open(path);
+        var key = PromoPilot.Storage.Queries.CampaignExposureQuery.Find(store, SyntheticExposures.CampaignId)!.CampaignKey;
+        var seconds = new List<double>();
+        for (var i = 0; i <= runs; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var arms = PromoPilot.Storage.Queries.CampaignExposureQuery.Load(store, key);
+            if (i > 0)
+            {
+                seconds.Add(clock.Elapsed.TotalSeconds); // the first run warms the cache and is left out
+            }
+
+            if (i == runs)
+            {
+                Console.WriteLine(string.Join("; ", arms.Select(a => $"{a.Arm}: {a.Units} units")));
+            }
+        }
+
+        seconds.Sort();
+        Console.WriteLine(FormattableString.Invariant($"exposure sums: median {seconds[seconds.Count / 2]:F3} s over {runs} runs (min {seconds[0]:F3}, max {seconds[^1]:F3})"));
+    }
+}

@@ -58,13 +58,35 @@ public static class CampaignExposureQuery
     }
 
     /// <summary>The per-arm sums of a campaign's exposures, ordered by arm name; empty when it has none.</summary>
+    /// <remarks>
+    /// Most campaigns log one exposure row per user and arm; one pass of plain sums then gives the answer, and a
+    /// distinct count proves there are no repeats. Only when some user has several rows in an arm are the rows first
+    /// folded into one unit per user (a hash aggregate over every user: several times slower on 10M rows).
+    /// </remarks>
     public static IReadOnlyList<ArmSums> Load(DuckDbStore store, int campaignKey)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var rows = store.Query("""
+            SELECT arm, bool_or(coalesce(is_control, false)) AS is_control, count(*) AS units,
+                   count(user_key) = count(DISTINCT user_key) AS one_row_per_user,
+                   sum(coalesce(visited, false)::INTEGER)::BIGINT AS visited,
+                   sum(coalesce(converted, false)::INTEGER)::BIGINT AS converted,
+                   coalesce(sum(CAST(revenue AS DOUBLE)), 0) AS revenue,
+                   coalesce(sum(CAST(revenue AS DOUBLE) * CAST(revenue AS DOUBLE)), 0) AS revenue_squares,
+                   coalesce(sum(CAST(revenue AS DOUBLE)) FILTER (WHERE visited), 0) AS revenue_times_visited,
+                   count(revenue) AS with_revenue
+            FROM exposures WHERE campaign_key = $key
+            GROUP BY arm ORDER BY arm
+            """, ("key", campaignKey));
+        if (rows.All(r => (bool)r["one_row_per_user"]!))
+        {
+            return rows.Select(ToSums).ToList();
+        }
+
+        var controls = rows.ToDictionary(r => (string)r["arm"]!, r => (bool)r["is_control"]!, StringComparer.Ordinal);
         return store.Query("""
             WITH units AS (
-                SELECT arm, bool_or(coalesce(is_control, false)) AS is_control,
-                       max(coalesce(visited, false)::INTEGER) AS visited,
+                SELECT arm, max(coalesce(visited, false)::INTEGER) AS visited,
                        max(coalesce(converted, false)::INTEGER) AS converted,
                        coalesce(sum(CAST(revenue AS DOUBLE)), 0) AS revenue,
                        count(revenue) > 0 AS has_revenue
@@ -72,24 +94,26 @@ public static class CampaignExposureQuery
                 WHERE campaign_key = $key
                 GROUP BY arm, coalesce(user_key::BIGINT, -1 - rowid)
             )
-            SELECT arm, bool_or(is_control) AS is_control, count(*) AS units, sum(visited)::BIGINT AS visited,
+            SELECT arm, false AS is_control, count(*) AS units, sum(visited)::BIGINT AS visited,
                    sum(converted)::BIGINT AS converted, sum(revenue) AS revenue, sum(revenue * revenue) AS revenue_squares,
                    sum(revenue * visited) AS revenue_times_visited, count(*) FILTER (WHERE has_revenue) AS with_revenue
             FROM units
             GROUP BY arm ORDER BY arm
             """, ("key", campaignKey))
-            .Select(r => new ArmSums(
-                (string)r["arm"]!,
-                (bool)r["is_control"]!,
-                Long(r["units"]),
-                Long(r["visited"]),
-                Long(r["converted"]),
-                Convert.ToDouble(r["revenue"], CultureInfo.InvariantCulture),
-                Convert.ToDouble(r["revenue_squares"], CultureInfo.InvariantCulture),
-                Convert.ToDouble(r["revenue_times_visited"], CultureInfo.InvariantCulture),
-                Long(r["with_revenue"])))
+            .Select(r => ToSums(r) with { IsControl = controls[(string)r["arm"]!] })
             .ToList();
     }
+
+    private static ArmSums ToSums(IReadOnlyDictionary<string, object?> r) => new(
+        (string)r["arm"]!,
+        (bool)r["is_control"]!,
+        Long(r["units"]),
+        Long(r["visited"]),
+        Long(r["converted"]),
+        Convert.ToDouble(r["revenue"], CultureInfo.InvariantCulture),
+        Convert.ToDouble(r["revenue_squares"], CultureInfo.InvariantCulture),
+        Convert.ToDouble(r["revenue_times_visited"], CultureInfo.InvariantCulture),
+        Long(r["with_revenue"]));
 
     private static long Long(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 

@@ -64,6 +64,49 @@ public class CampaignExposureQueryTests
         Assert.Empty(CampaignExposureQuery.Load(store.Store, 8));
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public void Load_RandomExposures_EqualsAPlainPerUserCount(int seed, bool repeatUsers)
+    {
+        using var store = new TestStore();
+        var random = new Random(seed);
+        var rows = new List<(int? User, string Arm, bool Control, bool Visited, bool Converted, double? Revenue)>();
+        for (var i = 0; i < 400; i++)
+        {
+            int? user = random.Next(10) == 0 ? null : repeatUsers ? random.Next(150) : i;
+            var arm = random.Next(3) switch { 0 => "holdout", 1 => "a", _ => "b" };
+            var converted = random.Next(5) == 0;
+            rows.Add((user, arm, arm == "holdout", converted || random.Next(3) == 0, converted,
+                random.Next(8) == 0 ? null : converted ? Math.Round(random.NextDouble() * 100, 2) : 0));
+        }
+
+        store.Query("INSERT INTO campaigns VALUES (3, 'd', 'c3', NULL, NULL, NULL, NULL, NULL, 1)");
+        var values = rows.Select((r, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"(3, {(r.User is { } u ? u.ToString(System.Globalization.CultureInfo.InvariantCulture) : "NULL")}, '{r.Arm}', {r.Control}, NULL, {r.Visited}, {r.Converted}, {(r.Revenue is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "NULL")}, NULL, 1, {i})"));
+        store.Query($"INSERT INTO exposures VALUES {string.Join(", ", values)}");
+
+        var arms = CampaignExposureQuery.Load(store.Store, 3).ToDictionary(a => a.Arm);
+
+        foreach (var group in rows.GroupBy(r => r.Arm))
+        {
+            // One unit per (arm, user); rows without a user are units of their own.
+            var units = group.Where(r => r.User is null).Select(r => new[] { r })
+                .Concat(group.Where(r => r.User is not null).GroupBy(r => r.User).Select(g => g.ToArray())).ToList();
+            var revenue = units.Select(u => u.Sum(r => r.Revenue ?? 0)).ToList();
+            var actual = arms[group.Key];
+            Assert.Equal(units.Count, actual.Units);
+            Assert.Equal(units.Count(u => u.Any(r => r.Visited)), actual.Visited);
+            Assert.Equal(units.Count(u => u.Any(r => r.Converted)), actual.Converted);
+            Assert.Equal(revenue.Sum(), actual.Revenue, 6);
+            Assert.Equal(revenue.Sum(v => v * v), actual.RevenueSquares, 6);
+            Assert.Equal(units.Select((u, i) => u.Any(r => r.Visited) ? revenue[i] : 0).Sum(), actual.RevenueTimesVisited, 6);
+            Assert.Equal(units.Count(u => u.Any(r => r.Revenue is not null)), actual.UnitsWithRevenue);
+            Assert.Equal(group.Key == "holdout", actual.IsControl);
+        }
+    }
+
     [Fact]
     public void Find_IdInTwoDatasets_AsksForTheDataset()
     {
