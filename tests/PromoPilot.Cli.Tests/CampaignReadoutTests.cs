@@ -104,6 +104,22 @@ public class CampaignReadoutTests
     }
 
     [Fact]
+    public void Readout_CampaignWithoutExposures_SaysSo()
+    {
+        using var folder = new TempFolder();
+        var db = Path.Combine(folder.Path, "store.duckdb");
+        using (var store = DuckDbStore.Open(db))
+        {
+            store.Query("INSERT INTO campaigns VALUES (1, 'd', 'planned', NULL, 'email', NULL, NULL, NULL, 1)");
+        }
+
+        var (code, _, stderr) = CliRunner.Run("campaign", "readout", "planned", "--db", db);
+
+        Assert.Equal(1, code);
+        Assert.Contains("campaign 'planned' has no exposures: nothing to read out", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Readout_CampaignWithoutControlArm_SaysSo()
     {
         using var folder = new TempFolder();

@@ -102,6 +102,7 @@ public class ExperimentAnalyzeTests
     [InlineData("--metric-col", "spend", "'spend' is not in the header")]
     [InlineData("--control", "gate_99", "--control 'gate_99' is not a value of column 'version' (variants: gate_30, gate_40)")]
     [InlineData("--method", "magic", "--method 'magic'")]
+    [InlineData("--weights", "gate_30=1,gate_50=1", "--weights: unknown variant 'gate_50' (variants: gate_30, gate_40)")]
     public void Analyze_BadArguments_NameTheColumnOrVariant(string option, string value, string message)
     {
         using var folder = new TempFolder();
