@@ -73,31 +73,36 @@ def at_k(y, s, t, k, strategy):
     return float(y[t == 1][:nt].mean() - y[t == 0][:nc].mean())
 
 
-rng = np.random.default_rng(7)
-cases = []
-for case, (n, share, ties) in enumerate([(40, 0.5, False), (300, 0.5, True), (500, 0.3, False), (250, 0.7, True), (1000, 0.5, False)]):
-    t = (rng.random(n) < share).astype(float)
-    t[0], t[1] = 1.0, 0.0
-    x = rng.normal(size=n)
-    p = 0.2 + 0.1 * t * (x > 0) + 0.05 * x.clip(-1, 1)
-    y = (rng.random(n) < p).astype(float)
-    score = 0.3 * x + rng.normal(scale=0.5, size=n)
-    if ties:
-        score = np.round(score, 1)
-    qx, qv = curve(y, score, t, True)
-    ux, uv = curve(y, score, t, False)
-    cases.append({
-        "name": f"case{case}",
-        "outcome": y.tolist(),
-        "treatment": [bool(v) for v in t],
-        "uplift": score.tolist(),
-        "qini_auc_score": qini_score(y, score, t),
-        "uplift_auc_score": uplift_score(y, score, t),
-        "uplift_at_30_by_group": at_k(y, score, t, 0.3, "by_group"),
-        "uplift_at_30_overall": at_k(y, score, t, 0.3, "overall"),
-        "uplift_at_10_by_group": at_k(y, score, t, 0.1, "by_group"),
-        "qini_curve_x": qx.tolist(),
-        "qini_curve_y": qv.tolist(),
-        "uplift_curve_y": uv.tolist(),
-    })
-print(json.dumps({"cases": cases}))
+def main():
+    rng = np.random.default_rng(7)
+    cases = []
+    for case, (n, share, ties) in enumerate([(40, 0.5, False), (300, 0.5, True), (500, 0.3, False), (250, 0.7, True), (1000, 0.5, False)]):
+        t = (rng.random(n) < share).astype(float)
+        t[0], t[1] = 1.0, 0.0
+        x = rng.normal(size=n)
+        p = 0.2 + 0.1 * t * (x > 0) + 0.05 * x.clip(-1, 1)
+        y = (rng.random(n) < p).astype(float)
+        score = 0.3 * x + rng.normal(scale=0.5, size=n)
+        if ties:
+            score = np.round(score, 1)
+        qx, qv = curve(y, score, t, True)
+        ux, uv = curve(y, score, t, False)
+        cases.append({
+            "name": f"case{case}",
+            "outcome": y.tolist(),
+            "treatment": [bool(v) for v in t],
+            "uplift": score.tolist(),
+            "qini_auc_score": qini_score(y, score, t),
+            "uplift_auc_score": uplift_score(y, score, t),
+            "uplift_at_30_by_group": at_k(y, score, t, 0.3, "by_group"),
+            "uplift_at_30_overall": at_k(y, score, t, 0.3, "overall"),
+            "uplift_at_10_by_group": at_k(y, score, t, 0.1, "by_group"),
+            "qini_curve_x": qx.tolist(),
+            "qini_curve_y": qv.tolist(),
+            "uplift_curve_y": uv.tolist(),
+        })
+    print(json.dumps({"cases": cases}))
+
+
+if __name__ == "__main__":
+    main()
