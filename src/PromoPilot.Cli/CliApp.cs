@@ -24,6 +24,8 @@ public static class CliApp
             ExperimentCommand.Create(console),
             CampaignCommand.Create(console),
             OptimizeCommand.Create(console),
+            ResponseCommand.Create(console),
+            UpliftCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -1,0 +1,155 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using PromoPilot.Models.Evaluation;
+
+namespace PromoPilot.Models.Response;
+
+/// <summary>The learner behind a response model.</summary>
+public enum ResponseLearner
+{
+    /// <summary>LightGBM gradient-boosted trees (Ke et al. 2017).</summary>
+    LightGbm,
+
+    /// <summary>ML.NET FastTree, a MART implementation (Friedman 2001).</summary>
+    FastTree,
+
+    /// <summary>L2-regularized logistic regression fitted by L-BFGS on standardized, imputed features: the baseline.</summary>
+    Logistic,
+}
+
+/// <summary>Settings of a response (click / conversion / acceptance) model.</summary>
+public sealed record ResponseOptions
+{
+    public ResponseLearner Learner { get; init; } = ResponseLearner.LightGbm;
+
+    /// <summary>Tree settings (LightGBM, FastTree).</summary>
+    public GbmOptions Trees { get; init; } = new();
+
+    /// <summary>L2 penalty of the logistic baseline. Default 1.</summary>
+    public double LogisticL2 { get; init; } = 1;
+
+    /// <summary>Share of the training rows held out (stratified by label) for early stopping and calibration. Default 0.15.</summary>
+    public double ValidationFraction { get; init; } = 0.15;
+
+    /// <summary>Score-to-probability map fitted on the validation split. Default Platt.</summary>
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Platt;
+
+    /// <summary>Seed of the validation split and of the learner. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+}
+
+/// <summary>
+/// Trains response models: one-hot categories, missing numbers kept for trees (imputed with an indicator for the
+/// logistic baseline), a stratified validation split carved from the training rows for early stopping and
+/// calibration.
+/// </summary>
+public static class ResponseTrainer
+{
+    /// <exception cref="ArgumentException">Labels never vary, lengths differ, or a feature is missing in every row.</exception>
+    public static ResponseModel Fit(FeatureTable features, IReadOnlyList<bool> labels, ResponseOptions? options = null, string labelName = "label")
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        options ??= new ResponseOptions();
+        options.Trees.Validate();
+        ModelArgs.NonNegative(options.LogisticL2, nameof(options.LogisticL2));
+        if (!(options.ValidationFraction > 0 && options.ValidationFraction < 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ValidationFraction, "ValidationFraction must be in (0, 0.5).");
+        }
+
+        if (labels.Count != features.RowCount)
+        {
+            throw new ArgumentException($"{labels.Count} labels for {features.RowCount} rows.", nameof(labels));
+        }
+
+        var positives = labels.Count(l => l);
+        if (positives == 0 || positives == labels.Count)
+        {
+            throw new ArgumentException($"label '{labelName}' never varies (every row is {(positives == 0 ? "0" : "1")}): nothing to learn.", nameof(labels));
+        }
+
+        var (fitRows, validRows) = StratifiedSplit.Split([.. labels.Select(l => l ? 1 : 0)], options.ValidationFraction, options.Seed + 1);
+        var fitTable = features.Take(fitRows);
+        var validTable = features.Take(validRows);
+        bool[] fitLabels = [.. fitRows.Select(i => labels[i])];
+        bool[] validLabels = [.. validRows.Select(i => labels[i])];
+
+        var encoder = FeatureEncoder.Fit(fitTable, options.Learner == ResponseLearner.Logistic ? MissingHandling.ImputeWithIndicator : MissingHandling.Native);
+        var ml = new MLContext(options.Seed);
+        var train = MlNet.Binary(ml, encoder.Encode(fitTable), fitLabels);
+        var valid = MlNet.Binary(ml, encoder.Encode(validTable), validLabels);
+        ITransformer model = options.Learner switch
+        {
+            ResponseLearner.LightGbm => ml.BinaryClassification.Trainers.LightGbm(MlNet.LightGbmBinary(options.Trees, options.Seed, weighted: false)).Fit(train, valid),
+            ResponseLearner.FastTree => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                NumberOfTrees = options.Trees.Iterations,
+                NumberOfLeaves = options.Trees.Leaves,
+                MinimumExampleCountPerLeaf = options.Trees.MinLeafRows,
+                LearningRate = options.Trees.LearningRate,
+                FeatureFraction = options.Trees.FeatureFraction,
+                Seed = options.Seed,
+                NumberOfThreads = options.Trees.Threads,
+                EarlyStoppingRule = options.Trees.EarlyStoppingRounds > 0 ? new TolerantEarlyStoppingRule(0.02f) : null,
+            }).Fit(train, valid),
+            ResponseLearner.Logistic => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                L2Regularization = (float)options.LogisticL2,
+                L1Regularization = 0,
+                NumberOfThreads = 1,
+            }).Fit(train),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Learner, "unknown learner."),
+        };
+
+        var validScores = MlNet.Column(model, valid, "Score");
+        IProbabilityCalibrator? calibrator = options.Calibration switch
+        {
+            CalibrationMethod.Platt => PlattCalibrator.Fit(validScores, validLabels),
+            CalibrationMethod.Isotonic => IsotonicCalibrator.Fit(validScores, validLabels),
+            _ => null,
+        };
+        var result = new ResponseModel(ml, model, encoder, calibrator, options);
+        var validProbabilities = result.Probabilities(valid);
+        return result with { Reliability = ReliabilityTable.Build(validLabels, validProbabilities) };
+    }
+}
+
+/// <summary>A trained response model: probabilities for rows of a <see cref="FeatureTable"/>.</summary>
+public sealed record ResponseModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+
+    internal ResponseModel(MLContext ml, ITransformer model, FeatureEncoder encoder, IProbabilityCalibrator? calibrator, ResponseOptions options)
+    {
+        _ml = ml;
+        _model = model;
+        Encoder = encoder;
+        Calibrator = calibrator;
+        Options = options;
+    }
+
+    public FeatureEncoder Encoder { get; }
+
+    public IProbabilityCalibrator? Calibrator { get; }
+
+    public ResponseOptions Options { get; }
+
+    /// <summary>Reliability table of the calibrated probabilities on the validation split.</summary>
+    public IReadOnlyList<ReliabilityBin> Reliability { get; init; } = [];
+
+    /// <summary>Calibrated probabilities of a positive response, one per row (batch scoring; safe to call from several threads).</summary>
+    public double[] PredictProbabilities(FeatureTable features) => Probabilities(MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]));
+
+    internal double[] Probabilities(IDataView data)
+    {
+        if (Calibrator is null)
+        {
+            return MlNet.Column(_model, data, "Probability");
+        }
+
+        return [.. MlNet.Column(_model, data, "Score").Select(Calibrator.Probability)];
+    }
+}
