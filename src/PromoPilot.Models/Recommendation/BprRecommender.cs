@@ -110,7 +110,7 @@ public sealed class BprRecommender : Recommender
         return true;
     }
 
-    protected override void ItemSimilarities(int item, Span<float> scores) => Factors.CosineToAll(item, itemFactors, Options.Factors, scores);
+    protected override void ItemSimilarities(int item, Span<float> scores) => Factors.PreferenceCosineToAll(item, itemFactors, userFactors, Options.Factors, scores);
 
     protected override void SaveCore(BinaryWriter writer)
     {

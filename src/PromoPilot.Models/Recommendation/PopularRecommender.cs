@@ -13,7 +13,8 @@ public sealed record PopularOptions
 /// Most-popular items: every user gets the items with the most users (or the largest weight sum) that they
 /// have not seen. The baseline every personalized model must beat (Cremonesi, Koren and Turrin 2010,
 /// "Performance of recommender algorithms on top-N recommendation tasks"). <see cref="Recommender.SimilarItems"/>
-/// returns the most popular other items: the model has no notion of similarity.
+/// returns the most popular other items: the model has no notion of similarity. Users without
+/// history are marked cold-start, as with every other model.
 /// </summary>
 public sealed class PopularRecommender(PopularOptions? options = null) : Recommender
 {
@@ -39,8 +40,9 @@ public sealed class PopularRecommender(PopularOptions? options = null) : Recomme
 
     protected internal override bool TryScore(int user, ReadOnlySpan<int> historyItems, ReadOnlySpan<float> historyValues, Span<float> scores)
     {
+        // A user with no history is a cold start: the same list, marked as the fallback.
         this.scores.CopyTo(scores);
-        return true;
+        return !historyItems.IsEmpty;
     }
 
     protected override void ItemSimilarities(int item, Span<float> scores) => this.scores.CopyTo(scores);
