@@ -23,10 +23,11 @@ internal static class RecsCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the split.", DefaultValueFactory = _ => 42 };
         var k = new Option<int>("--k") { Description = "Length of each recommendation list.", DefaultValueFactory = _ => 10 };
         var parameters = new Option<string[]>("--param") { Description = "Model parameter name=value (repeatable), e.g. lambda=300, factors=64.", AllowMultipleArgumentsPerToken = true };
+        var validation = new Option<bool>("--validation") { Description = "Score on a validation split carved from train (the same split of train with seed + 1000), never the test split: for tuning parameters." };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Fit a model on a train split and score its top-K on the held-out interactions.")
         {
-            dataset, input, algo, split, testFraction, lastK, seed, k, parameters, json,
+            dataset, input, algo, split, testFraction, lastK, seed, k, parameters, validation, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -38,6 +39,10 @@ internal static class RecsCommand
             var data = ReadMovieLens(parse.GetValue(input)!);
             var model = RecommenderCatalog.Create(parse.GetValue(algo)!, ParseParameters(parse.GetValue(parameters) ?? []));
             var chosen = MakeSplit(data, parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed));
+            if (parse.GetValue(validation))
+            {
+                chosen = MakeSplit((Rows(chosen.Train), data.Users, data.Items), parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed) + 1000);
+            }
             var run = RecommenderEvaluator.Run(model, chosen, parse.GetValue(k));
             var m = run.Metrics;
             var report = new
@@ -58,7 +63,7 @@ internal static class RecsCommand
                 evaluated_users = m.Users,
                 train_interactions = chosen.Train.NonZeros,
                 test_interactions = chosen.Test.NonZeros,
-                split = parse.GetValue(split),
+                split = parse.GetValue(split) + (parse.GetValue(validation) ? " (validation carved from train)" : ""),
                 seed = parse.GetValue(seed),
                 threads = Environment.ProcessorCount,
             };
@@ -119,6 +124,20 @@ internal static class RecsCommand
         "temporal" => RecommendationSplits.Temporal(data.Rows, data.Users, data.Items, TimeQuantile(data.Rows, 1 - testFraction)),
         _ => throw new ArgumentException($"--split '{split}' is not one of stratified, last, temporal."),
     };
+
+    private static List<RatedInteraction> Rows(CsrMatrix train)
+    {
+        var rows = new List<RatedInteraction>(train.NonZeros);
+        for (var u = 0; u < train.Rows; u++)
+        {
+            for (var p = train.RowPointers[u]; p < train.RowPointers[u + 1]; p++)
+            {
+                rows.Add(new RatedInteraction(u, train.ColumnIndices[p], train.Values[p], 0));
+            }
+        }
+
+        return rows;
+    }
 
     private static long TimeQuantile(List<RatedInteraction> rows, double q)
     {

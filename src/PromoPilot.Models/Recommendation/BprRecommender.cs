@@ -9,11 +9,11 @@ public sealed record BprOptions
     /// <summary>Latent factors (default 64).</summary>
     public int Factors { get; init; } = 64;
 
-    /// <summary>SGD step size (default 0.05).</summary>
-    public double LearningRate { get; init; } = 0.05;
+    /// <summary>SGD step size (default 0.01).</summary>
+    public double LearningRate { get; init; } = 0.01;
 
-    /// <summary>L2 regularization on the factors and item biases touched by a step (default 0.002).</summary>
-    public double Regularization { get; init; } = 0.002;
+    /// <summary>L2 regularization on the factors and item biases touched by a step (default 0.001).</summary>
+    public double Regularization { get; init; } = 0.001;
 
     /// <summary>Epochs; one epoch draws as many (user, positive, negative) triples as there are interactions (default 100).</summary>
     public int Iterations { get; init; } = 100;

@@ -28,9 +28,9 @@ public static class RecommenderCatalog
             "userknn" => new UserKnnRecommender(new UserKnnOptions { Neighbors = I("neighbors", 50), Shrinkage = D("shrinkage", 0) }),
             "als" => new AlsRecommender(new AlsOptions
             {
-                Factors = I("factors", 64),
-                Regularization = D("regularization", 0.05),
-                Alpha = D("alpha", 1),
+                Factors = I("factors", 32),
+                Regularization = D("regularization", 30),
+                Alpha = D("alpha", 3),
                 Iterations = I("iterations", 15),
                 CgSteps = I("cgsteps", 3),
                 Seed = I("seed", 42),
@@ -38,15 +38,15 @@ public static class RecommenderCatalog
             "bpr" => new BprRecommender(new BprOptions
             {
                 Factors = I("factors", 64),
-                LearningRate = D("learningrate", 0.05),
-                Regularization = D("regularization", 0.002),
+                LearningRate = D("learningrate", 0.01),
+                Regularization = D("regularization", 0.001),
                 Iterations = I("iterations", 100),
                 Seed = I("seed", 42),
                 Threads = I("threads", 1),
             }),
-            "ease" => new EaseRecommender(new EaseOptions { Lambda = D("lambda", 300) }),
+            "ease" => new EaseRecommender(new EaseOptions { Lambda = D("lambda", 500) }),
             "hybrid" => new HybridRecommender(
-                [new EaseRecommender(new EaseOptions { Lambda = D("lambda", 300) }), new ItemKnnRecommender(), new PopularRecommender()],
+                [new EaseRecommender(new EaseOptions { Lambda = D("lambda", 500) }), new ItemKnnRecommender(), new PopularRecommender()],
                 new HybridOptions { MinHistory = I("minhistory", 5) }),
             _ => throw new ArgumentException($"unknown algorithm '{algorithm}' (expected one of {string.Join(", ", Names)}).", nameof(algorithm)),
         };

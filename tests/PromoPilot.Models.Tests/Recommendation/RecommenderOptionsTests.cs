@@ -57,6 +57,6 @@ public class RecommenderOptionsTests
     {
         Assert.Throws<ArgumentException>(() => RecommenderCatalog.Create("svd"));
         Assert.Throws<ArgumentException>(() => RecommenderCatalog.Create("ease", new Dictionary<string, string> { ["factors"] = "3" }));
-        Assert.Equal(300, ((EaseRecommender)RecommenderCatalog.Create("ease")).Options.Lambda);
+        Assert.Equal(500, ((EaseRecommender)RecommenderCatalog.Create("ease")).Options.Lambda);
     }
 }
