@@ -26,6 +26,7 @@ public static class CliApp
             OptimizeCommand.Create(console),
             ResponseCommand.Create(console),
             UpliftCommand.Create(console),
+            RecsCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
