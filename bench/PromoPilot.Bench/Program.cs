@@ -19,6 +19,7 @@ using PromoPilot.Storage;
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
 //   synthetic-exposures PATH ROWS           a store with one randomized campaign of ROWS exposures (SyntheticExposures.cs)
+//   pricing [BASKETS] [ROUNDS]              pricing-function throughput on one thread (PricingBench.cs)
 //   exposure-readout PATH [RUNS]            times the per-arm exposure sums of that campaign, median of RUNS
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
@@ -45,6 +46,12 @@ if (mode == "synthetic-store")
 if (mode == "synthetic-exposures")
 {
     SyntheticExposures.Run(args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (mode == "pricing")
+{
+    PricingBench.Run(args);
     return;
 }
 
