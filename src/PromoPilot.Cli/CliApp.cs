@@ -23,6 +23,7 @@ public static class CliApp
             ForgetCommand.Create(console),
             ExperimentCommand.Create(console),
             CampaignCommand.Create(console),
+            ForecastCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
