@@ -24,6 +24,7 @@ public static class CliApp
             ExperimentCommand.Create(console),
             CampaignCommand.Create(console),
             ForecastCommand.Create(console),
+            PricingCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -6,6 +6,9 @@ namespace PromoPilot.Cli.Forecasting;
 /// <summary>One store × brand weekly series of Dominick's orange juice (bayesm orangeJuice): units = exp(logmove).</summary>
 internal sealed record OjSeries(int Store, int Brand, int FirstWeek, double[] Units);
 
+/// <summary>One store-week-brand row: units = exp(logmove), the brand's own price (dollars per ounce), deal and feature.</summary>
+internal sealed record OjRow(int Store, int Brand, int Week, double Units, double Price, double Deal, double Feat);
+
 /// <summary>
 /// Reads oj_yx.csv(.gz) of ../shared/data/dominicks_oj (the host reads files; models get arrays). The protocol of issue
 /// 10: store × brand weekly unit series whose last 52 weeks have no gap; each series is its gap-free tail.
@@ -13,6 +16,39 @@ internal sealed record OjSeries(int Store, int Brand, int FirstWeek, double[] Un
 internal static class DominicksOj
 {
     public const int RequiredTail = 52;
+
+    /// <summary>Every row of oj_yx with its own-brand price (column price{brand}).</summary>
+    public static IReadOnlyList<OjRow> ReadRows(string input)
+    {
+        var rows = new List<OjRow>();
+        Read(input, (f, col) =>
+        {
+            var brand = int.Parse(f[col("brand")], CultureInfo.InvariantCulture);
+            rows.Add(new OjRow(
+                int.Parse(f[col("store")], CultureInfo.InvariantCulture), brand, int.Parse(f[col("week")], CultureInfo.InvariantCulture),
+                Math.Exp(double.Parse(f[col("logmove")], CultureInfo.InvariantCulture)),
+                double.Parse(f[col($"price{brand}")], CultureInfo.InvariantCulture),
+                double.Parse(f[col("deal")], CultureInfo.InvariantCulture),
+                double.Parse(f[col("feat")], CultureInfo.InvariantCulture)));
+        });
+        return rows;
+    }
+
+    private static void Read(string input, Action<string[], Func<string, int>> row)
+    {
+        var path = new[] { Path.Combine(input, "oj_yx.csv.gz"), Path.Combine(input, "oj_yx.csv"), input }
+            .FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{input}: no oj_yx.csv(.gz) here (see ../shared/data/dominicks_oj/README.md).");
+        using var file = File.OpenRead(path);
+        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(stream);
+        var header = (reader.ReadLine() ?? throw new InvalidDataException($"{path}: empty file.")).Split(',');
+        var columns = header.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i, StringComparer.Ordinal);
+        int Col(string name) => columns.TryGetValue(name, out var i) ? i : throw new InvalidDataException($"{path}: no column '{name}'.");
+        while (reader.ReadLine() is { } line)
+        {
+            row(line.Split(','), Col);
+        }
+    }
 
     public static IReadOnlyList<OjSeries> ReadEligible(string input)
     {
