@@ -180,7 +180,7 @@ public static class Ets
             for (var run = 0; run <= o.Restarts; run++)
             {
                 var before = best.Value;
-                var solver = new NelderMeadSimplex(1e-10, o.MaxIterations);
+                var solver = new NelderMeadSimplex(o.Tolerance, o.MaxIterations);
                 try
                 {
                     solver.FindMinimum(objective, best.X.Clone(), layout.Steps(layout.Unpack(best.X), scale, o));

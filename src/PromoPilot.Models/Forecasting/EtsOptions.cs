@@ -30,6 +30,9 @@ public sealed record EtsOptions
     /// <summary>Nelder-Mead iterations per run. Default 2000 (forecast::ets uses maxit = 2000).</summary>
     public int MaxIterations { get; init; } = 2000;
 
+    /// <summary>Relative convergence tolerance of each Nelder-Mead run. Default 1e-8 (R's optim uses 1.5e-8).</summary>
+    public double Tolerance { get; init; } = 1e-8;
+
     /// <summary>Nelder-Mead restarts from the best point found, to leave the flat regions of the likelihood. Default 2.</summary>
     public int Restarts { get; init; } = 2;
 
