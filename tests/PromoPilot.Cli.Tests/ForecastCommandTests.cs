@@ -33,6 +33,16 @@ public class ForecastCommandTests
         Assert.Equal(0.742, doc.RootElement.GetProperty("methods")[0].GetProperty("wape").GetDouble(), 0.0005); // issue 10's figure
     }
 
+    [DatasetFact("dominicks_oj")]
+    public void ForecastEval_ItemLevel_OneSeriesPerBrand()
+    {
+        var (code, stdout, _) = Run("forecast", "eval", "--input", SharedData.Path("dominicks_oj"), "--level", "item", "--method", "naive", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(11, doc.RootElement.GetProperty("series").GetInt32()); // 11 brands, each sold in some store every week
+        Assert.Equal(11 * 12, doc.RootElement.GetProperty("points").GetInt64());
+    }
+
     [Fact]
     public void ForecastEval_UnknownMethod_FailsWithOneJsonError()
     {

@@ -21,11 +21,12 @@ internal static class ForecastCommand
         var input = new Option<string>("--input") { Description = "Folder holding oj_yx.csv.gz (../shared/data/dominicks_oj).", Required = true };
         var horizon = new Option<int>("--horizon") { Description = "Weeks held out and forecast from each origin.", DefaultValueFactory = _ => 12 };
         var origins = new Option<int>("--origins") { Description = "Rolling origins, one horizon apart (1 = the issue's protocol).", DefaultValueFactory = _ => 1 };
+        var level = new Option<string>("--level") { Description = "item-store (store x brand, default) | item (brand totals) | store (store totals).", DefaultValueFactory = _ => "item-store" };
         var method = new Option<string>("--method") { Description = "naive | snaive | ma4 | ets | croston | sba | all.", DefaultValueFactory = _ => "all" };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Backtest forecasting methods on store × brand weekly series with rolling origins: WAPE, MASE, bias, interval coverage.")
         {
-            dataset, input, horizon, origins, method, json,
+            dataset, input, level, horizon, origins, method, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -48,7 +49,7 @@ internal static class ForecastCommand
                 var m when Methods.Contains(m) => [m],
                 var m => throw new ArgumentException($"--method '{m}' is not one of {string.Join(", ", Methods)}, all."),
             };
-            var series = DominicksOj.ReadEligible(parse.GetValue(input)!);
+            var series = DominicksOj.ReadEligible(parse.GetValue(input)!, parse.GetValue(level)!.ToLowerInvariant());
             var values = series.Select(s => s.Units).ToList();
             var options = new BacktestOptions { Horizon = h, Origins = o, Step = h, SeasonalPeriod = 1 };
             var results = chosen.Select(name =>
@@ -58,7 +59,7 @@ internal static class ForecastCommand
                 return (Result: result, Seconds: watch.Elapsed.TotalSeconds);
             }).ToList();
             var report = new ForecastEvalReport(
-                "dominicks-oj", "store x brand weekly units, gap-free tail of at least 52 weeks, last horizon weeks held out per origin",
+                "dominicks-oj", $"{parse.GetValue(level)} weekly units, gap-free tail of at least 52 weeks, last horizon weeks held out per origin",
                 series.Count, h, o, results.Sum(r => r.Result.Accuracy.Points) / Math.Max(results.Count, 1),
                 results.Select(r => new ForecastMethodReport(
                     r.Result.Method, Round(r.Result.Accuracy.Wape), Round(r.Result.Accuracy.Mase), Round(r.Result.Accuracy.Bias),

@@ -50,29 +50,31 @@ internal static class DominicksOj
         }
     }
 
-    public static IReadOnlyList<OjSeries> ReadEligible(string input)
+    /// <summary>
+    /// The eligible series at a level: "item-store" (store × brand, the protocol), "item" (brand totals over
+    /// the stores reporting that week) or "store" (store totals over brands). Store 0 or brand 0 marks a total.
+    /// </summary>
+    public static IReadOnlyList<OjSeries> ReadEligible(string input, string level = "item-store")
     {
-        var path = new[] { Path.Combine(input, "oj_yx.csv.gz"), Path.Combine(input, "oj_yx.csv"), input }
-            .FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{input}: no oj_yx.csv(.gz) here (see ../shared/data/dominicks_oj/README.md).");
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream);
-        var header = (reader.ReadLine() ?? throw new InvalidDataException($"{path}: empty file.")).Split(',');
-        int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new InvalidDataException($"{path}: no column '{name}'.");
-        var (cStore, cBrand, cWeek, cMove) = (Col("store"), Col("brand"), Col("week"), Col("logmove"));
-        var weeks = new Dictionary<(int Store, int Brand), SortedDictionary<int, double>>();
-        while (reader.ReadLine() is { } line)
+        var keyOf = level switch
         {
-            var f = line.Split(',');
-            var key = (int.Parse(f[cStore], CultureInfo.InvariantCulture), int.Parse(f[cBrand], CultureInfo.InvariantCulture));
+            "item-store" => (Func<int, int, (int, int)>)((store, brand) => (store, brand)),
+            "item" => (_, brand) => (0, brand),
+            "store" => (store, _) => (store, 0),
+            _ => throw new ArgumentException($"--level '{level}' is not one of item, store, item-store."),
+        };
+        var weeks = new Dictionary<(int Store, int Brand), SortedDictionary<int, double>>();
+        Read(input, (f, col) =>
+        {
+            var key = keyOf(int.Parse(f[col("store")], CultureInfo.InvariantCulture), int.Parse(f[col("brand")], CultureInfo.InvariantCulture));
             if (!weeks.TryGetValue(key, out var series))
             {
                 weeks[key] = series = [];
             }
 
-            series[int.Parse(f[cWeek], CultureInfo.InvariantCulture)] = Math.Exp(double.Parse(f[cMove], CultureInfo.InvariantCulture));
-        }
-
+            var week = int.Parse(f[col("week")], CultureInfo.InvariantCulture);
+            series[week] = series.GetValueOrDefault(week) + Math.Exp(double.Parse(f[col("logmove")], CultureInfo.InvariantCulture));
+        });
         var eligible = new List<OjSeries>();
         foreach (var ((store, brand), series) in weeks.OrderBy(k => k.Key))
         {
