@@ -1,6 +1,7 @@
 # Reference values for tests/PromoPilot.Models.Tests/Forecasting/EtsReferenceTests.cs.
 # Fits forecast::ets with fixed types on series that ship with R (datasets: AirPassengers, UKgas, Nile) and with the
-# forecast package (wineind, woolyrnq), runs the automatic selection, and croston() on a seeded intermittent series.
+# forecast package (wineind, woolyrnq), with forecast()'s default intervals and simulated ones (simulate = TRUE,
+# 20,000 paths), runs the automatic selection, and croston() on a seeded intermittent series.
 # Run from this folder:  Rscript reference_ets.R   (R 4.2, forecast 8.20 from Debian r-cran-forecast; writes reference_ets.json)
 suppressPackageStartupMessages({ library(forecast); library(jsonlite) })
 
@@ -29,6 +30,8 @@ fit_case <- function(name, y, code) {
   seasonal <- if (season == "N") numeric(0) else rev(as.numeric(x0[paste0("s", 1:m)]))
   h <- if (m > 1) 2 * m else 10
   fc <- forecast(fit, h = h, level = c(80, 95))
+  set.seed(20240612)
+  sim <- forecast(fit, h = h, level = c(80, 95), simulate = TRUE, npaths = 20000)
   par <- fit$par
   get <- function(k, default) if (k %in% names(par)) unname(par[k]) else default
   list(
@@ -40,7 +43,9 @@ fit_case <- function(name, y, code) {
     loglik = fit$loglik, aic = fit$aic, aicc = fit$aicc, bic = fit$bic, sigma2 = fit$sigma2,
     horizon = h, mean = as.numeric(fc$mean),
     lower80 = as.numeric(fc$lower[, 1]), upper80 = as.numeric(fc$upper[, 1]),
-    lower95 = as.numeric(fc$lower[, 2]), upper95 = as.numeric(fc$upper[, 2])
+    lower95 = as.numeric(fc$lower[, 2]), upper95 = as.numeric(fc$upper[, 2]),
+    sim_lower80 = as.numeric(sim$lower[, 1]), sim_upper80 = as.numeric(sim$upper[, 1]),
+    sim_lower95 = as.numeric(sim$lower[, 2]), sim_upper95 = as.numeric(sim$upper[, 2])
   )
 }
 

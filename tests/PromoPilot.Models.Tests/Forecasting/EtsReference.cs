@@ -20,7 +20,8 @@ internal sealed record ReferenceSeries(int Period, double[] Values);
 
 internal sealed record ReferenceFit(
     string Series, string Type, int Period, double Alpha, double Beta, double Gamma, double Phi, double Level, double Slope, double[] Seasonal,
-    double Loglik, double Aic, double Aicc, double Bic, double Sigma2, int Horizon, double[] Mean, double[] Lower80, double[] Upper80, double[] Lower95, double[] Upper95)
+    double Loglik, double Aic, double Aicc, double Bic, double Sigma2, int Horizon, double[] Mean, double[] Lower80, double[] Upper80, double[] Lower95, double[] Upper95,
+    double[] SimLower80, double[] SimUpper80, double[] SimLower95, double[] SimUpper95)
 {
     public override string ToString() => $"{Series} {Type}";
 }
