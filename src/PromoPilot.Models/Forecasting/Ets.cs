@@ -151,10 +151,11 @@ public static class Ets
         var layout = new Layout(type, m);
         var data = y.ToArray();
         var best = (Value: double.PositiveInfinity, X: layout.Pack(start));
+        var scratch = new EtsState(m);
         double Objective(Vector<double> x)
         {
             var p = layout.Unpack(x);
-            var value = InBounds(type, p, o, m) ? EtsFilter.MinusTwoLogLik(type, m, p, data) : double.PositiveInfinity;
+            var value = InBounds(type, p, o, m) ? EtsFilter.MinusTwoLogLik(type, m, p, data, default, default, scratch) : double.PositiveInfinity;
             value = double.IsFinite(value) ? value : 1e300;
             if (value < best.Value)
             {
