@@ -27,6 +27,8 @@ public static class CliApp
             ResponseCommand.Create(console),
             UpliftCommand.Create(console),
             RecsCommand.Create(console),
+            ForecastCommand.Create(console),
+            PricingCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
