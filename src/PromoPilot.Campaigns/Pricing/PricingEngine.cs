@@ -65,12 +65,12 @@ public sealed class PricingEngine
             for (var i = 0; i < n; i++)
             {
                 var line = lines[i];
-                if (line.Quantity < 1 || line.UnitPrice < 0 || decimal.Round(line.UnitPrice, 2) != line.UnitPrice)
+                if (line.Quantity < 1 || line.UnitPrice < 0 || (line.UnitPrice.Scale > 2 && decimal.Round(line.UnitPrice, 2) != line.UnitPrice))
                 {
                     throw new ArgumentException($"line {i} ({line.Sku}): quantity must be at least 1 and the unit price a non-negative amount in cents, not {line.Quantity} x {line.UnitPrice}", nameof(basket));
                 }
 
-                unit[i] = (long)(line.UnitPrice * 100);
+                unit[i] = decimal.ToOACurrency(line.UnitPrice) / 100; // exact: the price has at most two decimals
                 remaining[i] = unit[i] * line.Quantity;
                 subtotal += remaining[i];
             }
@@ -238,6 +238,7 @@ public sealed class PricingEngine
         private static void Allocate(BasketLine[] lines, ReadOnlySpan<ulong> mask, ReadOnlySpan<long> remaining, Span<long> share, long discount, long scope)
         {
             long given = 0;
+            var reciprocal = (double)discount / scope;
             Span<long> fraction = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
             for (var i = 0; i < lines.Length; i++)
             {
@@ -247,19 +248,31 @@ public sealed class PricingEngine
                     continue;
                 }
 
-                // Baskets below 2^31 cents (21 million) stay in 64-bit arithmetic, which is several times faster than 128-bit.
+                // share = ⌊discount·remaining / scope⌋ by one multiplication with the reciprocal, corrected to the exact
+                // quotient (a division per line and rule was a quarter of the time); 128-bit only for huge amounts.
                 if (discount <= int.MaxValue && remaining[i] <= int.MaxValue)
                 {
-                    var exact = discount * remaining[i];
-                    share[i] = exact / scope;
-                    fraction[i] = exact % scope;
+                    var product = discount * remaining[i];
+                    var estimate = (long)(remaining[i] * reciprocal);
+                    var rest = product - (estimate * scope);
+                    for (; rest < 0; rest += scope)
+                    {
+                        estimate--;
+                    }
+
+                    for (; rest >= scope; rest -= scope)
+                    {
+                        estimate++;
+                    }
+
+                    (share[i], fraction[i]) = (estimate, rest);
                 }
                 else
                 {
-                    var exact = (Int128)discount * remaining[i];
-                    share[i] = (long)(exact / scope);
-                    fraction[i] = (long)(exact % scope);
+                    var product = (Int128)discount * remaining[i];
+                    (share[i], fraction[i]) = ((long)(product / scope), (long)(product % scope));
                 }
+
                 given += share[i];
             }
 
