@@ -41,17 +41,21 @@ public static class BudgetOptimizer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1, nameof(options.Rounds));
         var search = new Search(problem, options);
         var state = search.Evaluate();
-        for (var round = 0; round < options.Rounds && !search.Feasible(state); round++)
+        // With the total budget alone one bisection on λ is exact; per-offer limits take rounds of coordinate descent on
+        // the dual: each multiplier in turn is set to the smallest value that keeps its limit, starting again from 0,
+        // so one set too high while the others were low can come down.
+        var rounds = search.Feasible(state) ? 0 : problem.OfferBudgets is null && problem.OfferStock is null ? 1 : options.Rounds;
+        for (var round = 0; round < rounds; round++)
         {
             state = search.FitBudget();
             for (var o = 0; o < problem.Offers; o++)
             {
-                if (problem.OfferBudgets is { } budgets && state.OfferSpend[o] > budgets[o])
+                if (problem.OfferBudgets is not null)
                 {
                     state = search.FitOffer(o, stock: false);
                 }
 
-                if (problem.OfferStock is { } stock && state.OfferUsers[o] > stock[o])
+                if (problem.OfferStock is not null)
                 {
                     state = search.FitOffer(o, stock: true);
                 }
@@ -322,15 +326,22 @@ public static class BudgetOptimizer
         public PassResult FitOffer(int offer, bool stock)
         {
             var multiplier = stock ? _nu : _mu;
-            double low = multiplier[offer], high = Math.Max(low, 0) + (stock ? MaxReduced(offer) : MaxRatio(offer));
+            bool Within(PassResult pass) => stock ? pass.OfferUsers[offer] <= problem.OfferStock![offer] : pass.OfferSpend[offer] <= problem.OfferBudgets![offer];
+            multiplier[offer] = 0;
+            var atZero = Evaluate();
+            if (Within(atZero))
+            {
+                return atZero;
+            }
+
+            double low = 0, high = stock ? MaxReduced(offer) : MaxRatio(offer);
             multiplier[offer] = high;
             var feasible = Evaluate();
             for (var step = 0; step < options.Bisections; step++)
             {
                 multiplier[offer] = (low + high) / 2;
                 var pass = Evaluate();
-                var within = stock ? pass.OfferUsers[offer] <= problem.OfferStock![offer] : pass.OfferSpend[offer] <= problem.OfferBudgets![offer];
-                if (within)
+                if (Within(pass))
                 {
                     (high, feasible) = (multiplier[offer], pass);
                 }
