@@ -27,6 +27,11 @@ public sealed class DuckDbStore : IImportStore, IDisposable
     /// <exception cref="ArgumentException"><paramref name="memoryLimit"/> is not a number with a unit (KB, MB, GB, TB).</exception>
     public static DuckDbStore Open(string path, string? memoryLimit = null)
     {
+        if (memoryLimit is not null)
+        {
+            CheckMemoryLimit(memoryLimit); // before anything opens, so a bad value leaves nothing behind
+        }
+
         var full = path == ":memory:" ? path : System.IO.Path.GetFullPath(path);
         if (full != ":memory:")
         {
@@ -52,7 +57,7 @@ public sealed class DuckDbStore : IImportStore, IDisposable
         if (memoryLimit is not null)
         {
             // DuckDB spills to disk past this; the default is 80% of the machine's memory.
-            store.Execute($"SET memory_limit = '{CheckedMemoryLimit(memoryLimit)}'");
+            store.Execute($"SET memory_limit = '{memoryLimit.Trim()}'");
         }
 
         store.Execute(Schema.CreateStatements());
@@ -64,10 +69,13 @@ public sealed class DuckDbStore : IImportStore, IDisposable
         return store;
     }
 
-    private static string CheckedMemoryLimit(string limit) =>
-        System.Text.RegularExpressions.Regex.IsMatch(limit, @"^\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
-            ? limit.Trim()
-            : throw new ArgumentException($"memory limit '{limit}' is not a size such as 512MB or 2GB", nameof(limit));
+    private static void CheckMemoryLimit(string limit)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(limit, @"^\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+        {
+            throw new ArgumentException($"memory limit '{limit}' is not a size such as 512MB or 2GB", nameof(limit));
+        }
+    }
 
     public ImportSummary? FindImport(string contentKey)
     {

@@ -64,7 +64,7 @@ public static class BudgetOptimizer
 
         if (state.Spend > problem.Budget)
         {
-            state = search.FitBudget();
+            search.FitBudget(); // the last offer fit moved users onto other offers; the repair below settles the rest
         }
 
         var choice = search.Choose();

@@ -50,7 +50,7 @@ public static class CampaignReadoutAnalysis
         if (treated.Count > 1)
         {
             var pooled = treated.Aggregate((a, b) => new CampaignArm(AllTreated, false, a.Conversions + b.Conversions, a.Revenue + b.Revenue));
-            rows.Add((pooled with { Name = AllTreated }, true));
+            rows.Add((pooled, true));
         }
 
         var readouts = new List<CampaignReadout>();
