@@ -1,0 +1,117 @@
+using PromoPilot.Core.Campaigns;
+using PromoPilot.Core.Rules;
+using PromoPilot.Measurement.Experiments.Assignment;
+
+namespace PromoPilot.Decisioning;
+
+/// <summary>A campaign compiled for serving: its audience rule, channel and placement sets, and holdout assignment.</summary>
+internal sealed class CompiledCampaign
+{
+    public CompiledCampaign(CampaignDefinition definition, RuleSchema schema)
+    {
+        Definition = definition;
+        Audience = definition.Audience is { } audience ? Rule.Parse(audience, schema) : null;
+        Channels = definition.Channels is { } channels ? channels.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+        Holdout = CampaignHoldout.Assigner(definition);
+        Offers = [.. definition.Offers.Select(o => new CompiledOffer(this, o))];
+    }
+
+    public CampaignDefinition Definition { get; }
+
+    public string Id => Definition.Id;
+
+    public Rule? Audience { get; }
+
+    public HashSet<string>? Channels { get; }
+
+    public Assigner Holdout { get; }
+
+    public CompiledOffer[] Offers { get; }
+
+    public long? BudgetCents => Definition.Budget is { } b ? Cents(b) : null;
+
+    public static long Cents(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>An offer compiled for serving.</summary>
+internal sealed class CompiledOffer(CompiledCampaign campaign, OfferDefinition definition)
+{
+    public CompiledCampaign Campaign { get; } = campaign;
+
+    public OfferDefinition Definition { get; } = definition;
+
+    public string Id => Definition.Id;
+
+    public IReadOnlyList<string> Categories { get; } = definition.Scope?.Categories ?? [];
+
+    public IReadOnlyList<string> FeaturedItems { get; } = definition.FeaturedItems ?? definition.Scope?.Items ?? [];
+}
+
+/// <summary>
+/// The live campaigns compiled once per change and shared by every request: audience rules compiled against the
+/// decision schema, campaigns indexed by placement. Immutable, so the host swaps a new catalog in atomically when a
+/// campaign changes.
+/// </summary>
+public sealed class LiveCatalog
+{
+    private readonly Dictionary<string, CompiledCampaign[]> _byPlacement;
+    private readonly CompiledCampaign[] _anyPlacement;
+    private readonly Dictionary<string, CompiledCampaign> _byId;
+
+    private LiveCatalog(IReadOnlyList<CompiledCampaign> campaigns, IReadOnlyList<string> problems, long version)
+    {
+        Version = version;
+        Problems = problems;
+        _byId = campaigns.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        _anyPlacement = [.. campaigns.Where(c => c.Definition.Placements is null)];
+        _byPlacement = campaigns
+            .Where(c => c.Definition.Placements is not null)
+            .SelectMany(c => c.Definition.Placements!.Select(p => (Placement: p, Campaign: c)))
+            .GroupBy(p => p.Placement, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Campaign).Concat(_anyPlacement).ToArray(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A catalog with no campaigns.</summary>
+    public static LiveCatalog Empty { get; } = new([], [], 0);
+
+    /// <summary>Increases with every rebuild; decisions record it.</summary>
+    public long Version { get; }
+
+    /// <summary>Campaigns left out because they did not compile, with the reason.</summary>
+    public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>Campaigns served (status live), by id.</summary>
+    public int Count => _byId.Count;
+
+    /// <summary>
+    /// Compiles the campaigns whose status is live (windows are checked per request); a campaign that does not compile
+    /// is left out and named in <see cref="Problems"/>.
+    /// </summary>
+    public static LiveCatalog Build(IEnumerable<CampaignDefinition> campaigns, RuleSchema schema, long version)
+    {
+        ArgumentNullException.ThrowIfNull(campaigns);
+        ArgumentNullException.ThrowIfNull(schema);
+        var compiled = new List<CompiledCampaign>();
+        var problems = new List<string>();
+        foreach (var campaign in campaigns.Where(c => c.Status == CampaignStatus.Live).OrderBy(c => c.Id, StringComparer.Ordinal))
+        {
+            try
+            {
+                compiled.Add(new CompiledCampaign(campaign, schema));
+            }
+            catch (Exception e) when (e is RuleSyntaxException or ArgumentException or ExperimentDefinitionException)
+            {
+                problems.Add($"{campaign.Id}: {e.Message}");
+            }
+        }
+
+        return new LiveCatalog(compiled, problems, version);
+    }
+
+    /// <summary>The campaign with this id, if it is served.</summary>
+    public CampaignDefinition? Find(string campaignId) => _byId.GetValueOrDefault(campaignId)?.Definition;
+
+    internal CompiledCampaign? FindCompiled(string campaignId) => _byId.GetValueOrDefault(campaignId);
+
+    internal CompiledCampaign[] ForPlacement(string placement) => _byPlacement.GetValueOrDefault(placement) ?? _anyPlacement;
+}

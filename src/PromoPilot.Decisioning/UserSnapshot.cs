@@ -1,0 +1,128 @@
+using PromoPilot.Core.Customers;
+using PromoPilot.Core.Rules;
+using PromoPilot.Features.Segments;
+
+namespace PromoPilot.Decisioning;
+
+/// <summary>A recommended item with its score from the recommendation model.</summary>
+public sealed record ScoredItem(string ItemId, double Score);
+
+/// <summary>
+/// What the decision engine knows of a shopper before the request: the profile as of the last build (null for a
+/// shopper never profiled), CLV, segment, numeric attributes (e.g. imported demographics), and their recommended items.
+/// Built once when profiles load and shared by every request, so nothing is computed per request.
+/// </summary>
+public sealed class UserSnapshot
+{
+    private readonly CustomerRuleContext? _rules;
+
+    public UserSnapshot(
+        string userId,
+        CustomerProfile? profile = null,
+        double? clv = null,
+        double? probabilityAlive = null,
+        string? segment = null,
+        IReadOnlyDictionary<string, double>? attributes = null,
+        IReadOnlyList<ScoredItem>? recommendations = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        UserId = userId;
+        Profile = profile;
+        Clv = clv;
+        ProbabilityAlive = probabilityAlive;
+        Segment = segment;
+        Recommendations = recommendations ?? [];
+        var features = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in attributes ?? new Dictionary<string, double>())
+        {
+            features[name] = value;
+        }
+
+        if (profile is not null)
+        {
+            foreach (var (name, value) in profile.Features())
+            {
+                features[name] = value;
+            }
+
+            _rules = new CustomerRuleContext(profile, clv, probabilityAlive);
+        }
+
+        if (clv is { } c)
+        {
+            features["clv"] = c;
+        }
+
+        if (probabilityAlive is { } p)
+        {
+            features["p_alive"] = p;
+        }
+
+        Features = features;
+    }
+
+    public string UserId { get; }
+
+    public CustomerProfile? Profile { get; }
+
+    public double? Clv { get; }
+
+    public double? ProbabilityAlive { get; }
+
+    public string? Segment { get; }
+
+    /// <summary>Numeric features by name: profile features, CLV, p_alive and numeric attributes.</summary>
+    public IReadOnlyDictionary<string, double> Features { get; }
+
+    /// <summary>Recommended items, best first; empty when no model has scored the user.</summary>
+    public IReadOnlyList<ScoredItem> Recommendations { get; }
+
+    /// <summary>True when the shopper has bought before (known from the profile).</summary>
+    public bool HasPurchased => Profile is { Frequency: > 0 };
+
+    /// <summary>The user's average order value, or <paramref name="fallback"/> when unknown.</summary>
+    public decimal AverageOrderValue(decimal fallback) => Profile is { AverageOrderValue: > 0 } p ? p.AverageOrderValue : fallback;
+
+    /// <summary>Share of spend in <paramref name="category"/> among the top categories; 0 when unknown.</summary>
+    public double CategoryAffinity(string category) =>
+        Profile?.TopCategories.FirstOrDefault(s => string.Equals(s.Name, category, StringComparison.OrdinalIgnoreCase))?.Share ?? 0.0;
+
+    internal bool TryGetProfileField(string name, out RuleValue value)
+    {
+        if (_rules is not null && _rules.TryGetField(name, out value))
+        {
+            return true;
+        }
+
+        value = Features.TryGetValue(name, out var number) ? RuleValue.Of(number) : RuleValue.Missing;
+        return !value.IsMissing;
+    }
+
+    internal bool TryCallProfile(string name, IReadOnlyList<RuleValue> arguments, out RuleValue value)
+    {
+        if (_rules is not null)
+        {
+            return _rules.TryCall(name, arguments, out value);
+        }
+
+        value = RuleValue.Missing;
+        return false;
+    }
+}
+
+/// <summary>Finds shoppers' snapshots; implementations must be safe for concurrent readers.</summary>
+public interface IUserDirectory
+{
+    /// <summary>The snapshot of <paramref name="userId"/>, or null for a shopper the store does not know.</summary>
+    UserSnapshot? Find(string userId);
+}
+
+/// <summary>An immutable directory over snapshots loaded up front.</summary>
+public sealed class UserDirectory(IEnumerable<UserSnapshot> users) : IUserDirectory
+{
+    private readonly Dictionary<string, UserSnapshot> _users = users.ToDictionary(u => u.UserId, StringComparer.Ordinal);
+
+    public int Count => _users.Count;
+
+    public UserSnapshot? Find(string userId) => _users.GetValueOrDefault(userId);
+}
