@@ -1,0 +1,61 @@
+using System.Text.Json;
+using PromoPilot.Core.Customers;
+
+namespace PromoPilot.Storage.Queries;
+
+/// <summary>A shopper as the decision service loads them: latest profile, CLV, and numeric attributes.</summary>
+public sealed record ServingUser(string UserId, CustomerProfile? Profile, double? Clv, double? ProbabilityAlive, IReadOnlyDictionary<string, double> Attributes);
+
+/// <summary>Loads every user with their latest profile, CLV and numeric attributes, for the decision service's memory.</summary>
+public static class ServingUsersQuery
+{
+    /// <summary>Users of the store (all datasets); attributes that are numbers or booleans become numbers (true = 1).</summary>
+    public static IReadOnlyList<ServingUser> Load(DuckDbStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var profiles = ProfileTable.Load(store)?.Profiles.ToDictionary(p => p.UserKey) ?? [];
+        var values = CustomerClvTable.LoadValues(store);
+        var users = new List<ServingUser>();
+        foreach (var row in store.Query("SELECT user_key, user_id, CAST(attributes AS VARCHAR) AS attributes FROM users ORDER BY user_key"))
+        {
+            var key = (int)row["user_key"]!;
+            var (clv, alive) = values.TryGetValue(key, out var v) ? (v.Clv, (double?)v.ProbabilityAlive) : (null, null);
+            users.Add(new ServingUser((string)row["user_id"]!, profiles.GetValueOrDefault(key), clv, alive, Numbers((string?)row["attributes"])));
+        }
+
+        return users;
+    }
+
+    private static Dictionary<string, double> Numbers(string? json)
+    {
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (json is null)
+        {
+            return numbers;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return numbers;
+        }
+
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            switch (property.Value.ValueKind)
+            {
+                case JsonValueKind.Number:
+                    numbers[property.Name] = property.Value.GetDouble();
+                    break;
+                case JsonValueKind.True:
+                    numbers[property.Name] = 1;
+                    break;
+                case JsonValueKind.False:
+                    numbers[property.Name] = 0;
+                    break;
+            }
+        }
+
+        return numbers;
+    }
+}
