@@ -29,6 +29,7 @@ public static class CliApp
             RecsCommand.Create(console),
             ForecastCommand.Create(console),
             PricingCommand.Create(console),
+            DecideCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

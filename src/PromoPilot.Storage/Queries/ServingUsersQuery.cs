@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PromoPilot.Core.Customers;
 
 namespace PromoPilot.Storage.Queries;
@@ -20,42 +19,9 @@ public static class ServingUsersQuery
         {
             var key = (int)row["user_key"]!;
             var (clv, alive) = values.TryGetValue(key, out var v) ? (v.Clv, (double?)v.ProbabilityAlive) : (null, null);
-            users.Add(new ServingUser((string)row["user_id"]!, profiles.GetValueOrDefault(key), clv, alive, Numbers((string?)row["attributes"])));
+            users.Add(new ServingUser((string)row["user_id"]!, profiles.GetValueOrDefault(key), clv, alive, EffectTrainingQuery.Numbers((string?)row["attributes"])));
         }
 
         return users;
-    }
-
-    private static Dictionary<string, double> Numbers(string? json)
-    {
-        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (json is null)
-        {
-            return numbers;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            return numbers;
-        }
-
-        foreach (var property in document.RootElement.EnumerateObject())
-        {
-            switch (property.Value.ValueKind)
-            {
-                case JsonValueKind.Number:
-                    numbers[property.Name] = property.Value.GetDouble();
-                    break;
-                case JsonValueKind.True:
-                    numbers[property.Name] = 1;
-                    break;
-                case JsonValueKind.False:
-                    numbers[property.Name] = 0;
-                    break;
-            }
-        }
-
-        return numbers;
     }
 }
