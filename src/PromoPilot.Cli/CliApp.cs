@@ -30,6 +30,7 @@ public static class CliApp
             ForecastCommand.Create(console),
             PricingCommand.Create(console),
             DecideCommand.Create(console),
+            ServeCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

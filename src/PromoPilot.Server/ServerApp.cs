@@ -1,4 +1,5 @@
-using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +69,7 @@ public static class ServerApp
         }
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         var clock = components.Clock ?? TimeProvider.System;
         var registry = Metrics.NewCustomRegistry();
         builder.Services.AddSingleton(Options.Create(options));
@@ -83,6 +85,13 @@ public static class ServerApp
             DecisionTtl = options.DecisionTimeToLive,
         });
         builder.Services.AddHostedService<RefreshLoop>();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // The API writes what it reads: snake_case, enums as snake_case strings, no nulls.
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -125,7 +134,11 @@ public static class ServerApp
             await Problems.Write(http, status, title, status == 500 ? "an unexpected error; it was logged" : exception?.Message ?? title);
         }));
         app.UseStatusCodePages();
-        app.UseHttpMetrics(metrics => metrics.ReduceStatusCodeCardinality());
+        app.UseHttpMetrics(metrics =>
+        {
+            metrics.SetMetricFactory(Metrics.WithCustomRegistry(registry));
+            metrics.ReduceStatusCodeCardinality();
+        });
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -15,8 +15,8 @@ public sealed class ServerOptions
     /// <summary>Redis "host:port" for shared online state; null = in process.</summary>
     public string? Redis { get; set; }
 
-    /// <summary>Prefix of every Redis key, so deployments can share one Redis. Default "pp:".</summary>
-    public string RedisPrefix { get; set; } = "pp:";
+    /// <summary>Prefix of every Redis key, so deployments can share one Redis. Default "promopilot".</summary>
+    public string RedisPrefix { get; set; } = "promopilot";
 
     /// <summary>PostgreSQL connection string for campaigns, experiments, keys, audit and events; null = the embedded store.</summary>
     public string? Postgres { get; set; }
