@@ -73,6 +73,14 @@ internal sealed class EventGroupCommit : IAsyncDisposable
                 throw new ArgumentException($"events[{i}] ({e.EventId}): user id and type are required", nameof(events));
             }
 
+            foreach (var text in (string?[])[e.EventId, e.UserId, e.Type, e.ItemId, e.OrderId, e.DecisionId, e.OfferId])
+            {
+                if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"events[{i}]: a text holds a NUL character", nameof(events));
+                }
+            }
+
             if (e.Price is { } price && Math.Abs(price) >= 100_000_000_000_000m)
             {
                 throw new ArgumentException($"events[{i}] ({e.EventId}): price {price} is out of range (|price| < 1e14)", nameof(events));

@@ -21,7 +21,7 @@ internal static class ServingJson
     public static void CheckCampaign(CampaignDefinition campaign, int expectedVersion, AuditEntry audit)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        ArgumentNullException.ThrowIfNull(audit);
+        CheckAudit(audit);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
         if (!CampaignDefinition.IsValidId(campaign.Id))
         {
@@ -33,7 +33,9 @@ internal static class ServingJson
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         ArgumentNullException.ThrowIfNull(definitionJson);
-        ArgumentNullException.ThrowIfNull(audit);
+        CheckAudit(audit);
+        CheckText(nameof(key), key);
+        CheckText(nameof(definitionJson), definitionJson);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
         try
         {
@@ -48,9 +50,35 @@ internal static class ServingJson
     public static void CheckApiKey(StoredApiKey key, AuditEntry audit)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(audit);
+        CheckAudit(audit);
         ArgumentException.ThrowIfNullOrWhiteSpace(key.Id, nameof(key));
         ArgumentException.ThrowIfNullOrWhiteSpace(key.SecretHash, nameof(key));
+        ArgumentNullException.ThrowIfNull(key.Name, nameof(key));
+        ArgumentNullException.ThrowIfNull(key.Role, nameof(key));
+        CheckText(nameof(key), key.Id, key.Name, key.Role, key.SecretHash);
+    }
+
+    /// <summary>Every field present and no NUL character (PostgreSQL text refuses it; both stores answer alike).</summary>
+    public static void CheckAudit(AuditEntry audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        if (audit.Actor is null || audit.Role is null || audit.Action is null || audit.ObjectType is null || audit.ObjectId is null)
+        {
+            throw new ArgumentException("an audit entry needs actor, role, action, object type and object id", nameof(audit));
+        }
+
+        CheckText(nameof(audit), audit.Actor, audit.Role, audit.Action, audit.ObjectType, audit.ObjectId, audit.DetailJson);
+    }
+
+    private static void CheckText(string parameter, params string?[] texts)
+    {
+        foreach (var text in texts)
+        {
+            if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("a text holds a NUL character", parameter);
+            }
+        }
     }
 
     private static string Singular(string table) => table switch
