@@ -83,8 +83,8 @@ internal static class ServeCommand
         IOnlineState state = options.Redis is { } endpoint
             ? await RedisOnlineState.ConnectAsync(endpoint, options.RedisPrefix)
             : new InProcessOnlineState(TimeProvider.System);
-        IServingStore store = options.Postgres is not null
-            ? throw new ArgumentException("--postgres: the PostgreSQL store is not built in yet")
+        IServingStore store = options.Postgres is { } connection
+            ? await PostgresServingStore.OpenAsync(connection, cancellationToken)
             : DuckDbServingStore.Open(options.Db);
         if (options.AdminKey is null && (await store.LoadApiKeysAsync(cancellationToken)).Count == 0)
         {
