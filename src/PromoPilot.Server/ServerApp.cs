@@ -30,14 +30,14 @@ namespace PromoPilot.Server;
 /// <param name="Users">Shoppers' snapshots.</param>
 /// <param name="Schema">What campaign audience rules may use.</param>
 /// <param name="Model">The effect model scoring offers; null = none.</param>
-/// <param name="Pseudonymizer">Turns storefront ids into the store's pseudonyms; null = ids as sent.</param>
+/// <param name="Pseudonymizer">Makes a pseudonymizer (one per thread) that turns storefront ids into the store's pseudonyms; null = ids as sent.</param>
 public sealed record ServingComponents(
     IServingStore Store,
     IOnlineState State,
     IUserDirectory Users,
     RuleSchema Schema,
     LinearUpliftModel? Model = null,
-    Pseudonymizer? Pseudonymizer = null,
+    Func<Pseudonymizer>? Pseudonymizer = null,
     DecisionOptions? Decisions = null,
     TimeProvider? Clock = null);
 

@@ -332,3 +332,23 @@ public sealed class RateLimitTests
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
     }
 }
+
+public sealed class PseudonymizedServerTests
+{
+    [Fact]
+    public async Task Decide_ManyConcurrentRequests_PseudonymizeEveryIdConsistently()
+    {
+        var key = new byte[32];
+        new Random(3).NextBytes(key);
+        await using var server = await TestServer.StartAsync(pseudonymizer: () => new Ingestion.Pseudonymizer(key));
+        await server.SendAsync(HttpMethod.Post, "/v1/campaigns", TestServer.AdminKey, new { id = "all", name = "All", status = "live", holdout_fraction = 0, offers = new[] { new { id = "a", type = "amount_off", amount = 1 } } });
+        var responses = await Task.WhenAll(Enumerable.Range(0, 400).Select(i =>
+            server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, new { user_id = $"shopper-{i % 20}", placement = "home" })));
+        Assert.All(responses, r => Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode));
+        foreach (var response in responses.Take(20))
+        {
+            var body = await TestServer.JsonAsync(response);
+            Assert.StartsWith("shopper-", body["user_id"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+}

@@ -72,7 +72,7 @@ internal static class ServeCommand
     private static async Task RunAsync(CliConsole console, ServerOptions options, CancellationToken cancellationToken)
     {
         var (users, attributes) = DecideCommand.LoadUsers(options.Db);
-        var pseudonymizer = File.Exists(options.Db) ? CommonOptions.Pseudonymizer(options.Db) : null;
+        Func<Ingestion.Pseudonymizer>? pseudonymizer = File.Exists(options.Db) ? () => CommonOptions.Pseudonymizer(options.Db) : null;
         LinearUpliftModel? effect = null;
         if (options.EffectModel is { } modelPath)
         {
