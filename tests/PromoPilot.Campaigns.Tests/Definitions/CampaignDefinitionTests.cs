@@ -73,6 +73,14 @@ public class CampaignDefinitionTests
     }
 
     [Fact]
+    public void Problems_LaunchOfferWithPercentAndAmount_IsRejected()
+    {
+        var offer = new OfferDefinition("l", OfferType.LaunchOffer, Percent: -0.1m, Amount: 5, Scope: new OfferScope(Items: ["new"]));
+
+        Assert.Equal(["offers[0].amount: a launch offer gives a percent or an amount, not both"], (Valid() with { Offers = [offer] }).Problems());
+    }
+
+    [Fact]
     public void Problems_OfferBudgetAboveCampaignBudget_IsRejected()
     {
         var campaign = Valid() with { Budget = 100, Offers = [new OfferDefinition("a", OfferType.AmountOff, Amount: 5, Budget: 150)] };
