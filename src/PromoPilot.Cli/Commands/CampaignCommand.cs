@@ -14,7 +14,7 @@ internal static partial class CampaignCommand
 {
     public static Command Create(CliConsole console) => new("campaign", "Campaigns: create, optimize, approve, launch with a holdout, read out against the forecast.")
     {
-        CreateCommand(console), List(console), Approve(console), Launch(console), Optimize(console),
+        CreateCommand(console), List(console), ForecastCommand(console), Approve(console), Launch(console), Optimize(console),
         Readout(console),
     };
 

@@ -113,12 +113,12 @@ public sealed class DuckDbCampaignStore
         InTransaction(() =>
         {
             Replace(campaign, expectedVersion, audit);
-            if (_store.Scalar<long>("SELECT count(*) FROM campaigns WHERE campaign_id = $id AND dataset = $dataset", ("id", campaign.Id), ("dataset", Dataset)) > 0)
+            var key = CampaignKey(campaign, audit.At);
+            if (_store.Scalar<long>("SELECT count(*) FROM exposures WHERE campaign_key = $key", ("key", key)) > 0)
             {
-                throw new InvalidOperationException($"campaign '{campaign.Id}' was launched before: it has rows in the campaigns table");
+                throw new InvalidOperationException($"campaign '{campaign.Id}' was launched before: it has exposures");
             }
 
-            var key = _store.Scalar<int>("SELECT coalesce(max(campaign_key), 0) + 1 FROM campaigns");
             var importId = _store.Scalar<int>("SELECT coalesce(max(import_id), 0) + 1 FROM import_log");
             var holdout = assignments.LongCount(a => a.IsControl);
             var attributes = JsonSerializer.Serialize(new Dictionary<string, object>
@@ -128,9 +128,8 @@ public sealed class DuckDbCampaignStore
                 ["weights"] = new Dictionary<string, double> { ["treatment"] = 1 - campaign.HoldoutFraction, ["holdout"] = campaign.HoldoutFraction },
             });
             _store.Execute(
-                "INSERT INTO campaigns VALUES ($key, $dataset, $id, $name, 'promopilot', $starts, $ends, $attributes, $import)",
-                ("key", key), ("dataset", Dataset), ("id", campaign.Id), ("name", campaign.Name), ("starts", campaign.Starts?.UtcDateTime ?? audit.At.UtcDateTime),
-                ("ends", campaign.Ends?.UtcDateTime), ("attributes", attributes), ("import", importId));
+                "UPDATE campaigns SET starts_at = $starts, ends_at = $ends, attributes = $attributes, import_id = $import WHERE campaign_key = $key",
+                ("key", key), ("starts", campaign.Starts?.UtcDateTime ?? audit.At.UtcDateTime), ("ends", campaign.Ends?.UtcDateTime), ("attributes", attributes), ("import", importId));
             using (var appender = _store.Connection.CreateAppender("exposures"))
             {
                 var line = 0L;
@@ -151,6 +150,49 @@ public sealed class DuckDbCampaignStore
             record = new CampaignLaunchRecord(key, importId, assignments.Count - holdout, holdout);
         });
         return record!;
+    }
+
+    /// <summary>
+    /// The campaign's key in the canonical campaigns table (dataset <see cref="Dataset"/>), registering it when absent:
+    /// forecasts (campaign_forecasts) and exposures hang on it, so a forecast made before launch meets the readout.
+    /// </summary>
+    public int CampaignKey(CampaignDefinition campaign, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var existing = _store.Query("SELECT campaign_key FROM campaigns WHERE campaign_id = $id AND dataset = $dataset", ("id", campaign.Id), ("dataset", Dataset));
+        if (existing.Count > 0)
+        {
+            return Convert.ToInt32(existing[0]["campaign_key"], CultureInfo.InvariantCulture);
+        }
+
+        var key = _store.Scalar<int>("SELECT coalesce(max(campaign_key), 0) + 1 FROM campaigns");
+        _store.Execute(
+            "INSERT INTO campaigns VALUES ($key, $dataset, $id, $name, 'promopilot', $starts, $ends, NULL, NULL)",
+            ("key", key), ("dataset", Dataset), ("id", campaign.Id), ("name", campaign.Name), ("starts", campaign.Starts?.UtcDateTime ?? at.UtcDateTime), ("ends", campaign.Ends?.UtcDateTime));
+        return key;
+    }
+
+    /// <summary>
+    /// Rows of a randomized campaign of the store for training an uplift model: arm, control flag, conversion, revenue,
+    /// and the user's attributes named in <paramref name="attributes"/> as numbers (booleans as 1 and 0; NaN when missing or not a number).
+    /// </summary>
+    public IReadOnlyList<(bool IsControl, bool Converted, double Revenue, double[] Features)> TrainingRows(int campaignKey, IReadOnlyList<string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        // Booleans (Hillstrom's 0/1 flags are stored as true/false) read as 1 and 0.
+        var columns = string.Join(", ", attributes.Select((a, i) =>
+        {
+            var value = $"json_extract_string(u.attributes, '$.{a.Replace("'", "", StringComparison.Ordinal)}')";
+            return $"CASE {value} WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE TRY_CAST({value} AS DOUBLE) END AS f{i}";
+        }));
+        return _store.Query($"""
+            SELECT coalesce(e.is_control, false) AS is_control, coalesce(e.converted, false) AS converted, coalesce(CAST(e.revenue AS DOUBLE), 0) AS revenue, {columns}
+            FROM exposures e JOIN (SELECT user_key, any_value(attributes) AS attributes FROM users GROUP BY user_key) u USING (user_key)
+            WHERE e.campaign_key = $key ORDER BY e.rowid
+            """, ("key", campaignKey))
+            .Select(r => ((bool)r["is_control"]!, (bool)r["converted"]!, Convert.ToDouble(r["revenue"], CultureInfo.InvariantCulture),
+                attributes.Select((_, i) => r[$"f{i}"] is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : double.NaN).ToArray()))
+            .ToList();
     }
 
     /// <summary>The latest segmentation run (k-means or rule) and its segment names with sizes; null when there is none.</summary>
