@@ -19,7 +19,7 @@ using PromoPilot.Storage;
 //                                 the parallelism (default every core). Times a first (cold) and a second (warm) fit.
 //   synthetic-store PATH CUSTOMERS EVENTS   a deterministic synthetic store written with SQL (SyntheticStore.cs)
 //   synthetic-exposures PATH ROWS           a store with one randomized campaign of ROWS exposures (SyntheticExposures.cs)
-//   pricing [BASKETS] [ROUNDS]              pricing-function throughput on one thread (PricingBench.cs)
+//   pricing [BASKETS] [ROUNDS] [all]        pricing-function throughput on one thread; all = every offer kind (PricingBench.cs)
 //   exposure-readout PATH [RUNS]            times the per-arm exposure sums of that campaign, median of RUNS
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)

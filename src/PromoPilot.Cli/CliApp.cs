@@ -26,6 +26,7 @@ public static class CliApp
             OptimizeCommand.Create(console),
             ResponseCommand.Create(console),
             UpliftCommand.Create(console),
+            ForecastCampaignCommand.Create(console),
             RecsCommand.Create(console),
             ForecastCommand.Create(console),
             PricingCommand.Create(console),

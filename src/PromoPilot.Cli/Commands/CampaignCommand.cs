@@ -10,10 +10,11 @@ using PromoPilot.Storage.Queries;
 namespace PromoPilot.Cli.Commands;
 
 /// <summary>promopilot campaign: launched campaigns measured against their holdouts (docs/experiments.md).</summary>
-internal static class CampaignCommand
+internal static partial class CampaignCommand
 {
-    public static Command Create(CliConsole console) => new("campaign", "Campaigns: readouts against the holdout and the forecast.")
+    public static Command Create(CliConsole console) => new("campaign", "Campaigns: create, optimize, approve, launch with a holdout, read out against the forecast.")
     {
+        CreateCommand(console), List(console), ForecastCommand(console), Approve(console), Launch(console), Optimize(console),
         Readout(console),
     };
 

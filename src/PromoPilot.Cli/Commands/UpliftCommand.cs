@@ -16,6 +16,7 @@ internal static class UpliftCommand
     public static Command Create(CliConsole console) => new("uplift", "Uplift models: who buys because of the offer.")
     {
         Eval(console),
+        Backtest(console),
     };
 
     private static Command Eval(CliConsole console)
@@ -154,6 +155,143 @@ internal static class UpliftCommand
         }));
         return command;
     }
+
+    private static Command Backtest(CliConsole console)
+    {
+        var dataset = new Option<string>("--dataset") { Description = "hillstrom (arm column 'segment', outcomes visit, conversion, spend).", Required = true };
+        var input = new Option<string>("--input") { Description = "The CSV (.csv or .csv.gz).", Required = true };
+        var treatments = new Option<string[]>("--treatment") { Description = "Treated arm(s) (repeatable); default both e-mail arms.", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => ["Womens E-Mail", "Mens E-Mail"] };
+        var control = new Option<string>("--control") { Description = "The control arm's value.", DefaultValueFactory = _ => "No E-Mail" };
+        var outcomes = new Option<string[]>("--outcome") { Description = "visit | conversion | spend (repeatable); default all three.", DefaultValueFactory = _ => ["visit", "conversion", "spend"] };
+        var learner = new Option<string>("--learner") { Description = "s | t | x | dr | ct (the forecast needs both arms: the control-arm model plus the uplift).", DefaultValueFactory = _ => "t" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1, one random half/half split each.", DefaultValueFactory = _ => 10 };
+        var replicates = new Option<int>("--replicates") { Description = "Draws of the calibrated model (its sampling distribution) handed to the forecaster.", DefaultValueFactory = _ => 200 };
+        var folds = new Option<int>("--folds") { Description = "Cross-fitting folds of the training half.", DefaultValueFactory = _ => 5 };
+        var level = new Option<double>("--level") { Description = "Nominal coverage of the forecast intervals.", DefaultValueFactory = _ => 0.9 };
+        var threads = new Option<int>("--threads") { Description = "Threads fitting the bootstrap refits.", DefaultValueFactory = _ => 1 };
+        var details = new Option<string?>("--details") { Description = "Write every check (seed, arm, outcome, audience, forecast, interval, measured) to this CSV." };
+        var json = CommonOptions.Json();
+        var command = new Command("backtest", "Forecast campaign effects on one random half of a randomized campaign from a model fitted on the other half, and report how often the intervals cover the measured effects.")
+        {
+            dataset, input, treatments, control, outcomes, learner, seeds, replicates, folds, level, threads, details, json,
+        };
+        command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
+        {
+            if (!parse.GetValue(dataset)!.Equals("hillstrom", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"--dataset '{parse.GetValue(dataset)}' is not one of hillstrom.");
+            }
+
+            var learnerName = parse.GetValue(learner)!.ToLowerInvariant();
+            var outcomeNames = parse.GetValue(outcomes)!.Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var o in outcomeNames.Where(o => o is not ("visit" or "conversion" or "spend")))
+            {
+                throw new ArgumentException($"--outcome '{o}' is not one of visit, conversion, spend.");
+            }
+
+            if (parse.GetValue(seeds) < 1 || parse.GetValue(replicates) < 2 || parse.GetValue(threads) < 1 || parse.GetValue(folds) < 2)
+            {
+                throw new ArgumentException("--seeds and --threads must be at least 1, --replicates and --folds at least 2.");
+            }
+
+            var csv = CsvColumns.Read(parse.GetValue(input)!);
+            var arms = csv.Column("segment", "--treatment");
+            var controlArm = parse.GetValue(control)!;
+            var treatedArms = parse.GetValue(treatments)!.Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var arm in treatedArms.Append(controlArm).Where(a => !arms.Contains(a)))
+            {
+                throw new ArgumentException($"arm '{arm}' is not a value of column 'segment' (values: {string.Join(", ", arms.Distinct().Order(StringComparer.Ordinal))}).");
+            }
+
+            if (treatedArms.Contains(controlArm))
+            {
+                throw new ArgumentException($"treatment column 'segment' has one arm only: --treatment and --control are both '{controlArm}'.");
+            }
+
+            var settings = new BacktestSettings
+            {
+                Treatments = treatedArms,
+                Control = controlArm,
+                Outcomes = outcomeNames,
+                Seeds = parse.GetValue(seeds),
+                Replicates = parse.GetValue(replicates),
+                Folds = parse.GetValue(folds),
+                Level = parse.GetValue(level),
+                Threads = parse.GetValue(threads),
+                Uplift = new UpliftOptions { Learner = ParseLearner(learnerName) },
+            };
+            var clock = Stopwatch.StartNew();
+            var checks = UpliftBacktest.Run(csv, HillstromFeatures, settings, console.Log);
+            var seconds = clock.Elapsed.TotalSeconds;
+            if (checks.Count == 0)
+            {
+                throw new ArgumentException("no audience had 30 treated and 30 control users in the test half: the file is too small for a backtest.");
+            }
+
+            if (parse.GetValue(details) is { } path)
+            {
+                File.WriteAllLines(path, checks.Select(c => FormattableString.Invariant($"{c.Seed},\"{c.Arm}\",{c.Outcome},\"{c.Audience}\",{c.Treated},{c.Control},{c.Forecast},{c.Low},{c.High},{c.Measured},{(c.Covered ? 1 : 0)}"))
+                    .Prepend("seed,arm,outcome,audience,treated,control,forecast,low,high,measured,covered"));
+            }
+
+            static JsonObject By(IEnumerable<BacktestCheck> checks, Func<BacktestCheck, string> key)
+            {
+                var groups = new JsonObject();
+                foreach (var g in checks.GroupBy(key))
+                {
+                    groups[g.Key] = g.Average(c => c.Covered ? 1.0 : 0.0);
+                }
+
+                return groups;
+            }
+
+            var covered = checks.Count(c => c.Covered);
+            var report = new JsonObject
+            {
+                ["dataset"] = "hillstrom",
+                ["learner"] = learnerName,
+                ["level"] = settings.Level,
+                ["seeds"] = settings.Seeds,
+                ["replicates"] = settings.Replicates,
+                ["folds"] = settings.Folds,
+                ["checks"] = checks.Count,
+                ["covered"] = covered,
+                ["coverage"] = covered / (double)checks.Count,
+                ["coverage_by_outcome"] = By(checks, c => c.Outcome),
+                ["coverage_by_arm"] = By(checks, c => c.Arm),
+                ["coverage_by_audience"] = By(checks, c => c.Audience),
+                ["below"] = checks.Count(c => c.Measured < c.Low),
+                ["above"] = checks.Count(c => c.Measured > c.High),
+                ["mean_error_over_width"] = checks.Average(c => (c.Forecast - c.Measured) / Math.Max(c.High - c.Low, 1e-12)),
+                ["seconds"] = seconds,
+            };
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(report);
+            }
+            else
+            {
+                console.Output.WriteLine(FormattableString.Invariant($"{checks.Count} forecasts ({settings.Seeds} seeds): {settings.Level:P0} intervals covered {covered / (double)checks.Count:P1} of the measured effects ({report["below"]} below, {report["above"]} above)"));
+                foreach (var (key, value) in (JsonObject)report["coverage_by_outcome"]!)
+                {
+                    console.Output.WriteLine(FormattableString.Invariant($"  {key}: {(double)value!:P1}"));
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static UpliftLearner ParseLearner(string name) => name switch
+    {
+        "s" => UpliftLearner.S,
+        "t" => UpliftLearner.T,
+        "x" => UpliftLearner.X,
+        "dr" => UpliftLearner.DoublyRobust,
+        "ct" => UpliftLearner.ClassTransformation,
+        _ => throw new ArgumentException($"--learner '{name}' is not one of s, t, x, dr, ct."),
+    };
 
     private static double Mean(List<double> values) => values.Average();
 

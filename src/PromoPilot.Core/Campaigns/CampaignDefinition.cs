@@ -154,6 +154,7 @@ public sealed record OfferDefinition(
                 break;
             case OfferType.LaunchOffer:
                 Need((Percent is > 0 and <= 1) ^ (Amount is > 0), "percent", "a launch offer needs exactly one of percent in (0, 1] or a positive amount");
+                Need(Percent is null || Amount is null, "amount", "a launch offer gives a percent or an amount, not both");
                 Need(Scope is { Items.Count: > 0 }, "scope.items", "a launch offer names the new items it applies to");
                 break;
             case OfferType.SpendThreshold:

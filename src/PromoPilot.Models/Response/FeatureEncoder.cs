@@ -1,3 +1,5 @@
+using PromoPilot.Core.Modeling;
+
 namespace PromoPilot.Models.Response;
 
 /// <summary>How missing numbers reach the learner.</summary>
@@ -33,6 +35,20 @@ public sealed class FeatureEncoder
     public IReadOnlyList<string> FeatureNames { get; }
 
     public int Width => FeatureNames.Count;
+
+    /// <summary>The input features (name and kind) in training order: what data must match to be scored.</summary>
+    public IReadOnlyList<ModelFeature> Schema => [.. _slots.Select(s => new ModelFeature(s.Name, s.Levels is not null))];
+
+    /// <summary>Everything needed to rebuild the encoder, for saving a model.</summary>
+    internal EncoderState ToState() => new(
+        Missing,
+        FeatureNames,
+        [.. _slots.Select(s => new SlotState(s.Name, s.Offset, s.Levels?.OrderBy(l => l.Value).Select(l => l.Key).ToList(), s.Mean, s.Scale, s.Indicator))]);
+
+    internal static FeatureEncoder FromState(EncoderState state) => new(
+        [.. state.Slots.Select(s => new Slot(s.Name, s.Offset, s.Levels?.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal), s.Mean, s.Scale, s.Indicator))],
+        state.Missing,
+        state.Names);
 
     /// <summary>Learns levels, means and scales from the training table.</summary>
     /// <exception cref="ArgumentException">A feature is missing in every row (the message names it).</exception>
@@ -138,3 +154,7 @@ public sealed class FeatureEncoder
 
     private sealed record Slot(string Name, int Offset, Dictionary<string, int>? Levels, double Mean, double Scale, bool Indicator);
 }
+
+internal sealed record EncoderState(MissingHandling Missing, IReadOnlyList<string> Names, IReadOnlyList<SlotState> Slots);
+
+internal sealed record SlotState(string Name, int Offset, IReadOnlyList<string>? Levels, double Mean, double Scale, bool Indicator);

@@ -1,5 +1,8 @@
+using System.IO.Compression;
+using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
+using PromoPilot.Core.Modeling;
 using Microsoft.ML.Trainers.FastTree;
 using PromoPilot.Models.Evaluation;
 
@@ -83,17 +86,7 @@ public static class ResponseTrainer
         ITransformer model = options.Learner switch
         {
             ResponseLearner.LightGbm => ml.BinaryClassification.Trainers.LightGbm(MlNet.LightGbmBinary(options.Trees, options.Seed, weighted: false)).Fit(train, valid),
-            ResponseLearner.FastTree => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                NumberOfTrees = options.Trees.Iterations,
-                NumberOfLeaves = options.Trees.Leaves,
-                MinimumExampleCountPerLeaf = options.Trees.MinLeafRows,
-                LearningRate = options.Trees.LearningRate,
-                FeatureFraction = options.Trees.FeatureFraction,
-                Seed = options.Seed,
-                NumberOfThreads = options.Trees.Threads,
-                EarlyStoppingRule = options.Trees.EarlyStoppingRounds > 0 ? new TolerantEarlyStoppingRule(0.02f) : null,
-            }).Fit(train, valid),
+            ResponseLearner.FastTree => ml.BinaryClassification.Trainers.FastTree(FastTreeOptions(options)).Fit(train, valid),
             ResponseLearner.Logistic => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
                 L2Regularization = (float)options.LogisticL2,
@@ -113,6 +106,27 @@ public static class ResponseTrainer
         var result = new ResponseModel(ml, model, encoder, calibrator, options);
         var validProbabilities = result.Probabilities(valid);
         return result with { Reliability = ReliabilityTable.Build(validLabels, validProbabilities) };
+    }
+
+    /// <summary>FastTree settings; ML.NET's EarlyStoppingRule setter rejects null, so it is set only when early stopping is on.</summary>
+    private static FastTreeBinaryTrainer.Options FastTreeOptions(ResponseOptions options)
+    {
+        var fastTree = new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = options.Trees.Iterations,
+            NumberOfLeaves = options.Trees.Leaves,
+            MinimumExampleCountPerLeaf = options.Trees.MinLeafRows,
+            LearningRate = options.Trees.LearningRate,
+            FeatureFraction = options.Trees.FeatureFraction,
+            Seed = options.Seed,
+            NumberOfThreads = options.Trees.Threads,
+        };
+        if (options.Trees.EarlyStoppingRounds > 0)
+        {
+            fastTree.EarlyStoppingRule = new TolerantEarlyStoppingRule(0.02f);
+        }
+
+        return fastTree;
     }
 }
 
@@ -142,6 +156,120 @@ public sealed record ResponseModel
 
     /// <summary>Calibrated probabilities of a positive response, one per row (batch scoring; safe to call from several threads).</summary>
     public double[] PredictProbabilities(FeatureTable features) => Probabilities(MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]));
+
+    /// <summary>The input features (name and kind) the model was trained on.</summary>
+    public IReadOnlyList<ModelFeature> Schema => Encoder.Schema;
+
+    /// <summary>
+    /// Writes the model to a stream: a zip holding the encoder, calibrator and settings (JSON) and the ML.NET model.
+    /// Loading it back gives identical predictions.
+    /// </summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var header = new ResponseFile(
+            FileFormat,
+            1,
+            "response",
+            Options.Learner,
+            Options.Seed,
+            Options.Calibration,
+            Calibrator is PlattCalibrator platt ? [platt.A, platt.B] : null,
+            Calibrator is IsotonicCalibrator isotonic ? [.. isotonic.Scores] : null,
+            Calibrator is IsotonicCalibrator iso ? [.. iso.Probabilities] : null,
+            Encoder.ToState(),
+            Reliability);
+        using (var entry = zip.CreateEntry(HeaderEntry).Open())
+        {
+            JsonSerializer.Serialize(entry, header, FileJson);
+        }
+
+        using var model = zip.CreateEntry(ModelEntry).Open();
+        using var buffer = new MemoryStream();
+        _ml.Model.Save(_model, MlNet.Binary(_ml, [new float[Encoder.Width]], [false]).Schema, buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(model);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>; with <paramref name="expected"/>, refuses a model trained on other features.</summary>
+    /// <exception cref="InvalidDataException">The stream is not a PromoPilot response model.</exception>
+    /// <exception cref="ModelSchemaException">The model's features differ from <paramref name="expected"/>.</exception>
+    public static ResponseModel Load(Stream stream, IReadOnlyList<ModelFeature>? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException("not a PromoPilot model file (not a zip archive).", e);
+        }
+
+        using (zip)
+        {
+            var headerEntry = zip.GetEntry(HeaderEntry) ?? throw new InvalidDataException($"not a PromoPilot model file (no {HeaderEntry}).");
+            ResponseFile header;
+            using (var entry = headerEntry.Open())
+            {
+                header = JsonSerializer.Deserialize<ResponseFile>(entry, FileJson) ?? throw new InvalidDataException($"{HeaderEntry} is empty.");
+            }
+
+            if (header.Format != FileFormat || header.Kind != "response")
+            {
+                throw new InvalidDataException($"not a PromoPilot response model (format '{header.Format}', kind '{header.Kind}').");
+            }
+
+            if (header.FormatVersion != 1)
+            {
+                throw new InvalidDataException($"response model format version {header.FormatVersion} is not supported (this build reads version 1).");
+            }
+
+            var encoder = FeatureEncoder.FromState(header.Encoder);
+            if (expected is not null)
+            {
+                ModelSchema.Check($"response model ({header.Learner})", encoder.Schema, expected);
+            }
+
+            var ml = new MLContext(header.Seed);
+            using var buffer = new MemoryStream();
+            using (var model = (zip.GetEntry(ModelEntry) ?? throw new InvalidDataException($"not a PromoPilot model file (no {ModelEntry}).")).Open())
+            {
+                model.CopyTo(buffer);
+            }
+
+            buffer.Position = 0;
+            var transformer = ml.Model.Load(buffer, out _);
+            IProbabilityCalibrator? calibrator = header.Calibration switch
+            {
+                CalibrationMethod.Platt => new PlattCalibrator(header.Platt![0], header.Platt[1]),
+                CalibrationMethod.Isotonic => new IsotonicCalibrator(header.IsotonicScores!, header.IsotonicProbabilities!),
+                _ => null,
+            };
+            var options = new ResponseOptions { Learner = header.Learner, Seed = header.Seed, Calibration = header.Calibration };
+            return new ResponseModel(ml, transformer, encoder, calibrator, options) { Reliability = header.Reliability };
+        }
+    }
+
+    private const string FileFormat = "promopilot-model";
+    private const string HeaderEntry = "promopilot-model.json";
+    private const string ModelEntry = "mlnet-model.zip";
+    private static readonly JsonSerializerOptions FileJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private sealed record ResponseFile(
+        string Format,
+        int FormatVersion,
+        string Kind,
+        ResponseLearner Learner,
+        int Seed,
+        CalibrationMethod Calibration,
+        double[]? Platt,
+        double[]? IsotonicScores,
+        double[]? IsotonicProbabilities,
+        EncoderState Encoder,
+        IReadOnlyList<ReliabilityBin> Reliability);
 
     internal double[] Probabilities(IDataView data)
     {

@@ -115,12 +115,14 @@ public static class UpliftTrainer
         int[] controlRows = [.. Enumerable.Range(0, t.Length).Where(i => !t[i])];
 
         Func<float[][], double[]> predict;
+        Func<float[][], double[]>? baseline = null;
         switch (options.Learner)
         {
             case UpliftLearner.S:
             {
                 var withFlag = x.Select((row, i) => Append(row, t[i] ? 1 : 0)).ToArray();
                 var f = fit.Outcome(withFlag, y, binary);
+                baseline = rows => f([.. rows.Select(r => Append(r, 0))]);
                 predict = rows =>
                 {
                     var on = f(rows.Select(r => Append(r, 1)).ToArray());
@@ -135,6 +137,7 @@ public static class UpliftTrainer
                 var mu1 = fit.Outcome(Rows(x, treatedRows), Values(y, treatedRows), binary);
                 var mu0 = fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary);
                 predict = rows => Difference(mu1(rows), mu0(rows));
+                baseline = mu0;
                 break;
             }
 
@@ -146,6 +149,7 @@ public static class UpliftTrainer
                 var d0 = Difference(mu1(Rows(x, controlRows)), Values(y, controlRows));
                 var tau1 = fit.Regression(Rows(x, treatedRows), d1);
                 var tau0 = fit.Regression(Rows(x, controlRows), d0);
+                baseline = mu0;
                 predict = rows =>
                 {
                     var a = tau0(rows);
@@ -205,7 +209,11 @@ public static class UpliftTrainer
                 throw new ArgumentOutOfRangeException(nameof(options), options.Learner, "unknown learner.");
         }
 
-        return new UpliftModel(options.Learner, encoder, predict, e);
+        // DR and class transformation have no control-arm outcome model of their own: one is fitted when first asked for.
+        var baselineModel = baseline is not null
+            ? new Lazy<Func<float[][], double[]>>(baseline)
+            : new Lazy<Func<float[][], double[]>>(() => fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary));
+        return new UpliftModel(options.Learner, encoder, predict, baselineModel, e, binary);
     }
 
     private static float[] Append(float[] row, float value)
@@ -270,14 +278,20 @@ public static class UpliftTrainer
 public sealed class UpliftModel
 {
     private readonly Func<float[][], double[]> _predict;
+    private readonly Lazy<Func<float[][], double[]>> _baseline;
 
-    internal UpliftModel(UpliftLearner learner, FeatureEncoder encoder, Func<float[][], double[]> predict, double propensity)
+    internal UpliftModel(UpliftLearner learner, FeatureEncoder encoder, Func<float[][], double[]> predict, Lazy<Func<float[][], double[]>> baseline, double propensity, bool binaryOutcome)
     {
         Learner = learner;
         Encoder = encoder;
         _predict = predict;
+        _baseline = baseline;
         Propensity = propensity;
+        BinaryOutcome = binaryOutcome;
     }
+
+    /// <summary>Whether the outcome was 0/1 (predictions are probabilities) rather than an amount.</summary>
+    public bool BinaryOutcome { get; }
 
     public UpliftLearner Learner { get; }
 
@@ -288,4 +302,27 @@ public sealed class UpliftModel
 
     /// <summary>Predicted uplift for each row.</summary>
     public double[] PredictUplift(FeatureTable features) => _predict(Encoder.Encode(features));
+
+    /// <summary>
+    /// Expected outcome of each row without and with treatment: the control-arm outcome model, and that plus the
+    /// predicted uplift (a probability is clipped to [0, 1]). The effect forecast takes these.
+    /// </summary>
+    public (double[] Control, double[] Treated) PredictArms(FeatureTable features)
+    {
+        var x = Encoder.Encode(features);
+        var control = _baseline.Value(x);
+        var uplift = _predict(x);
+        var treated = new double[control.Length];
+        for (var i = 0; i < treated.Length; i++)
+        {
+            treated[i] = control[i] + uplift[i];
+            if (BinaryOutcome)
+            {
+                control[i] = Math.Clamp(control[i], 0, 1);
+                treated[i] = Math.Clamp(treated[i], 0, 1);
+            }
+        }
+
+        return (control, treated);
+    }
 }

@@ -5,6 +5,7 @@ namespace PromoPilot.Campaigns.Tests.Pricing;
 public class PricingEngineTests
 {
     private static readonly string[] Categories = ["Bakery", "Dairy", "Toys", "Garden"];
+    private static readonly string[] Brands = ["Acme", "Globex", "Initech"];
 
     [Fact]
     public void PercentOff_WithCap_GivesTheCapOnALargeBasket()
@@ -80,16 +81,18 @@ public class PricingEngineTests
     public void Properties_OverThousandsOfRandomBaskets_Hold()
     {
         var random = new Random(2026);
-        for (var trial = 0; trial < 3000; trial++)
+        for (var trial = 0; trial < 5000; trial++)
         {
             var rules = RandomRules(random);
             var engine = new PricingEngine(rules);
             var basket = RandomBasket(random);
+            var context = RandomContext(random, rules);
 
-            var result = engine.Price(basket);
+            var result = engine.Price(basket, context);
 
-            // Never more than the basket, no line below zero, every discount positive.
+            // Never more than the basket above its floor, no line below zero, every discount positive.
             Assert.True(result.TotalDiscount <= result.Subtotal);
+            Assert.True(result.Subtotal < context.Floor ? result.TotalDiscount == 0 : result.Total >= context.Floor, $"trial {trial}: total {result.Total} below the floor {context.Floor}");
             Assert.Equal(result.TotalDiscount, result.Discounts.Sum(d => d.Amount));
             for (var i = 0; i < basket.Count; i++)
             {
@@ -98,7 +101,8 @@ public class PricingEngineTests
 
             Assert.All(result.Discounts, d => Assert.True(d.Amount > 0));
 
-            // Caps hold; at most one rule per exclusive group.
+            // Caps hold; at most one rule per exclusive group; member prices only for members; a flash sale within its
+            // unit limit saves at most (unit price - sale price) on that many units.
             foreach (var rule in rules.Where(r => r.Cap is not null))
             {
                 Assert.True(result.Discounts.Where(d => d.RuleId == rule.Id).Sum(d => d.Amount) <= rule.Cap);
@@ -106,12 +110,27 @@ public class PricingEngineTests
 
             Assert.All(rules.Where(r => r.ExclusiveGroup is not null).GroupBy(r => r.ExclusiveGroup),
                 g => Assert.True(g.Count(r => result.AppliedRules.Contains(r.Id)) <= 1));
+            if (!context.IsMember)
+            {
+                Assert.DoesNotContain(result.AppliedRules, id => rules.Single(r => r.Id == id).Kind == PromotionKind.MemberPrice);
+            }
 
-            // The order of the lines does not matter: the same discount per item and rule.
+            foreach (var rule in rules.Where(r => r.Kind == PromotionKind.FlashSale && context.UnitLimits!.ContainsKey(r.Id)))
+            {
+                var most = basket.Select(l => l.UnitPrice - rule.Price).DefaultIfEmpty(0).Max() * context.UnitLimits![rule.Id];
+                Assert.True(result.Discounts.Where(d => d.RuleId == rule.Id).Sum(d => d.Amount) <= Math.Max(0, most));
+            }
+
+            // Benefits come from applied benefit rules only, free shipping never above the fee.
+            Assert.All(result.Benefits, b => Assert.Contains(b.RuleId, result.AppliedRules));
+            Assert.All(result.Benefits.Where(b => b.Kind == BenefitKind.FreeShipping), b => Assert.True(b.Value <= (context.ShippingFee ?? b.Value)));
+
+            // The order of the lines does not matter: the same discount per item and rule, the same benefits.
             var shuffled = basket.OrderBy(_ => random.Next()).ToList();
-            var again = engine.Price(shuffled);
+            var again = engine.Price(shuffled, context);
             Assert.Equal(result.TotalDiscount, again.TotalDiscount);
             Assert.Equal(Summary(basket, result), Summary(shuffled, again));
+            Assert.Equal(result.Benefits, again.Benefits);
         }
     }
 
@@ -140,24 +159,40 @@ public class PricingEngineTests
     internal static List<PromotionRule> RandomRules(Random random)
     {
         var rules = new List<PromotionRule>();
-        for (var r = 0; r < random.Next(1, 8); r++)
+        var kinds = random.Next(2) == 0 ? 4 : 9; // half the sets use only the first four kinds, as the benchmark does
+        for (var r = 0; r < random.Next(1, 10); r++)
         {
             var categories = random.Next(3) == 0 ? null : new HashSet<string> { Categories[random.Next(Categories.Length)] };
+            var brands = categories is null || random.Next(3) > 0 ? null : new HashSet<string> { Brands[random.Next(Brands.Length)] };
+            var skus = random.Next(4) == 0 ? new HashSet<string> { $"sku{random.Next(30)}", $"sku{random.Next(30)}" } : null;
             var group = random.Next(3) == 0 ? "g" + random.Next(2) : null;
             var priority = random.Next(5);
             var stop = random.Next(8) == 0;
-            rules.Add((r % 4) switch
+            var rule = new PromotionRule($"r{r}", PromotionKind.PercentOff, priority, Skus: skus, Categories: categories, Brands: brands, ExclusiveGroup: group, StopFurtherRules: stop,
+                MinimumBasket: random.Next(4) == 0 ? random.Next(0, 100) : 0);
+            rules.Add(random.Next(kinds) switch
             {
-                0 => new PromotionRule($"r{r}", PromotionKind.PercentOff, priority, Categories: categories, Percent: random.Next(1, 60) / 100m, Cap: random.Next(2) == 0 ? random.Next(1, 40) : null, ExclusiveGroup: group, StopFurtherRules: stop),
-                1 => new PromotionRule($"r{r}", PromotionKind.AmountOff, priority, Categories: categories, Amount: random.Next(1, 30), ExclusiveGroup: group, StopFurtherRules: stop),
-                2 => new PromotionRule($"r{r}", PromotionKind.SpendThreshold, priority, Categories: categories, Tiers: [new(50, 5), new(100, 15), new(200, 40)], ExclusiveGroup: group, StopFurtherRules: stop),
-                _ => new PromotionRule($"r{r}", PromotionKind.BuyXGetY, priority, Categories: categories, BuyQuantity: random.Next(1, 4), FreeQuantity: random.Next(1, 3), ExclusiveGroup: group, StopFurtherRules: stop),
+                0 => rule with { Percent = random.Next(1, 60) / 100m, Cap = random.Next(2) == 0 ? random.Next(1, 40) : null },
+                1 => rule with { Kind = PromotionKind.AmountOff, Amount = random.Next(1, 30) },
+                2 => rule with { Kind = PromotionKind.SpendThreshold, Tiers = [new(50, 5), new(100, 15), new(200, 40)] },
+                3 => rule with { Kind = PromotionKind.BuyXGetY, BuyQuantity = random.Next(1, 4), FreeQuantity = random.Next(1, 3) },
+                4 => rule with { Kind = PromotionKind.BundlePrice, Skus = new HashSet<string> { $"sku{random.Next(30)}", $"sku{random.Next(30)}", $"sku{random.Next(30)}" } is { Count: >= 2 } b ? b : new HashSet<string> { "sku1", "sku2" }, Categories = null, Brands = null, Price = random.Next(1, 100) },
+                5 => rule with { Kind = PromotionKind.FreeShipping, Amount = random.Next(1, 10) },
+                6 => rule with { Kind = PromotionKind.GiftWithPurchase, GiftItem = "tote", GiftValue = random.Next(0, 5) },
+                7 => rule with { Kind = PromotionKind.MemberPrice, Categories = categories ?? new HashSet<string> { "Toys" }, Price = random.Next(1, 60) },
+                _ => rule with { Kind = PromotionKind.FlashSale, Categories = categories ?? new HashSet<string> { "Dairy" }, Price = random.Next(1, 60) },
             });
         }
 
         return rules;
     }
 
+    internal static PricingContext RandomContext(Random random, IReadOnlyList<PromotionRule> rules) => new(
+        IsMember: random.Next(2) == 0,
+        ShippingFee: random.Next(3) == 0 ? null : random.Next(0, 800) / 100m,
+        Floor: random.Next(3) == 0 ? random.Next(0, 5000) / 100m : 0,
+        UnitLimits: rules.Where(r => r.Kind == PromotionKind.FlashSale && random.Next(2) == 0).ToDictionary(r => r.Id, _ => random.Next(0, 6)));
+
     internal static List<BasketLine> RandomBasket(Random random) =>
-        [.. Enumerable.Range(0, random.Next(1, 12)).Select(i => new BasketLine($"sku{random.Next(30)}", Categories[random.Next(Categories.Length)], random.Next(0, 10000) / 100m, random.Next(1, 5)))];
+        [.. Enumerable.Range(0, random.Next(1, 12)).Select(i => new BasketLine($"sku{random.Next(30)}", Categories[random.Next(Categories.Length)], random.Next(0, 10000) / 100m, random.Next(1, 5), random.Next(4) == 0 ? null : Brands[random.Next(Brands.Length)]))];
 }

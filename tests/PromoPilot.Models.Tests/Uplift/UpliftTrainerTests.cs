@@ -41,6 +41,34 @@ public class UpliftTrainerTests
         Assert.Equal(0.0, uplift.Where((_, i) => effect[i] == 0).Average(), 0.8);
     }
 
+    // Known arms: base rate 0.2 everywhere, 0.5 treated where x > 0; treated minus control is the uplift.
+    [Theory]
+    [InlineData(UpliftLearner.S)]
+    [InlineData(UpliftLearner.T)]
+    [InlineData(UpliftLearner.X)]
+    [InlineData(UpliftLearner.DoublyRobust)]
+    [InlineData(UpliftLearner.ClassTransformation)]
+    public void PredictArms_Binary_RecoversBothArmsAndTheirDifferenceIsTheUplift(UpliftLearner learner)
+    {
+        var (features, t, y, effect) = Synthetic(6000, 0.5, seed: 16, binary: true);
+        var model = UpliftTrainer.Fit(features, t, y, new UpliftOptions { Learner = learner, Trees = SmallTrees });
+
+        var (control, treated) = model.PredictArms(features);
+        var uplift = model.PredictUplift(features);
+
+        Assert.Equal(0.2, control.Average(), 0.03);
+        Assert.Equal(0.5, treated.Where((_, i) => effect[i] > 0).Average(), 0.06);
+        Assert.Equal(0.2, treated.Where((_, i) => effect[i] == 0).Average(), 0.06);
+        Assert.All(control.Concat(treated), p => Assert.InRange(p, 0, 1));
+        for (var i = 0; i < uplift.Length; i++)
+        {
+            if (treated[i] is > 0 and < 1 && control[i] is > 0 and < 1)
+            {
+                Assert.Equal(uplift[i], treated[i] - control[i], 9);
+            }
+        }
+    }
+
     [Fact]
     public void Fit_OneArm_NamesTheTreatmentColumn()
     {

@@ -1,0 +1,348 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PromoPilot.Campaigns.Design;
+using PromoPilot.Campaigns.Optimization;
+using PromoPilot.Campaigns.Workflow;
+using PromoPilot.Cli.Campaigns;
+using PromoPilot.Core.Campaigns;
+using PromoPilot.Measurement.Experiments.Assignment;
+using PromoPilot.Storage;
+using PromoPilot.Storage.Campaigns;
+
+namespace PromoPilot.Cli.Commands;
+
+/// <summary>promopilot campaign create | list | approve | launch | optimize: the campaign workflow (docs/campaigns.md).</summary>
+internal static partial class CampaignCommand
+{
+    private static Option<string> Actor() => new("--actor")
+    {
+        Description = "Who acts, for the audit trail (default: the login name).",
+        DefaultValueFactory = _ => Environment.UserName is { Length: > 0 } name ? name : "cli",
+    };
+
+    private static Argument<string> Id() => new("id") { Description = "The campaign id (as in its file)." };
+
+    private static Command CreateCommand(CliConsole console)
+    {
+        var file = new Option<string>("--file") { Description = "The campaign file (JSON, docs/campaigns.md).", Required = true };
+        var db = CommonOptions.Db();
+        var actor = Actor();
+        var json = CommonOptions.Json();
+        var command = new Command("create", "Store a campaign from its file as a draft; a file with problems is rejected listing every one, and nothing is written.")
+        {
+            file, db, actor, json,
+        };
+        command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
+        {
+            var path = parse.GetValue(file)!;
+            var text = File.Exists(path) ? File.ReadAllText(path) : throw new FileNotFoundException($"{path}: no such campaign file.");
+            var (campaign, parsed) = CampaignJson.Parse(text, path);
+            if (campaign is null)
+            {
+                throw new CampaignRejectedException($"{path}: rejected, not a campaign; nothing was stored", parsed);
+            }
+
+            // Every problem at once: the file's own, the audience rule against the profile schema, then what the store
+            // knows (segment, id taken). A store that does not exist yet is not created for a rejected file.
+            var problems = parsed.Concat(CampaignAudience.RuleProblems(campaign).Select(p => $"{path}: {p}")).ToList();
+            var dbPath = parse.GetValue(db)!;
+            if (!File.Exists(dbPath))
+            {
+                if (campaign.Segment is { } segment)
+                {
+                    problems.Add($"{path}: segment: unknown segment '{segment}': there is no store at {dbPath} yet");
+                }
+
+                if (problems.Count > 0)
+                {
+                    throw new CampaignRejectedException($"{path}: rejected, {problems.Count} problem(s); nothing was stored", problems);
+                }
+            }
+
+            using var store = CommonOptions.OpenStore(dbPath);
+            var campaigns = new DuckDbCampaignStore(store);
+            problems.AddRange(CampaignAudience.SegmentProblems(campaigns, campaign).Select(p => $"{path}: {p}"));
+            if (campaigns.Find(campaign.Id) is { } existing)
+            {
+                problems.Add($"{path}: id: campaign '{campaign.Id}' exists already (version {existing.Version}, {CampaignWorkflow.Name(existing.Definition.Status)})");
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new CampaignRejectedException($"{path}: rejected, {problems.Count} problem(s); nothing was stored", problems);
+            }
+
+            var created = new CampaignWorkflow(console.Clock).Create(campaign, parse.GetValue(actor)!);
+            campaigns.Add(created.Campaign, Row(created.Audit));
+            console.Log($"campaign {campaign.Id}: stored as a draft (version 1) with {campaign.Offers.Count} offer(s)");
+            Write(console, parse.GetValue(json), Summary(created.Campaign, 1), $"{campaign.Id}: draft, {campaign.Offers.Count} offer(s). Next: promopilot campaign optimize {campaign.Id} --budget B");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command List(CliConsole console)
+    {
+        var db = CommonOptions.Db();
+        var json = CommonOptions.Json();
+        var command = new Command("list", "Every stored campaign with its status and version.") { db, json };
+        command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
+        {
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            var campaigns = new DuckDbCampaignStore(store).List();
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(new JsonObject { ["campaigns"] = new JsonArray([.. campaigns.Select(c => (JsonNode)Summary(c.Definition, c.Version, c.UpdatedAt))]) });
+            }
+            else
+            {
+                foreach (var c in campaigns)
+                {
+                    console.Output.WriteLine(FormattableString.Invariant($"{c.Definition.Id,-24} {CampaignWorkflow.Name(c.Definition.Status),-9} v{c.Version} {c.Definition.Offers.Count} offer(s)  {c.Definition.Name}"));
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Approve(CliConsole console)
+    {
+        var id = Id();
+        var db = CommonOptions.Db();
+        var actor = Actor();
+        var note = new Option<string?>("--note") { Description = "A note for the audit trail." };
+        var withoutForecast = new Option<bool>("--without-forecast") { Description = "Approve a draft that has no forecast (recorded as such in the audit trail)." };
+        var json = CommonOptions.Json();
+        var command = new Command("approve", "Approve a forecast campaign for launch.") { id, db, actor, note, withoutForecast, json };
+        command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
+        {
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            var campaigns = new DuckDbCampaignStore(store);
+            var stored = Find(campaigns, parse.GetValue(id)!);
+            var step = new CampaignWorkflow(console.Clock).Apply(
+                stored.Definition, stored.Version, CampaignAction.Approve, parse.GetValue(actor)!, parse.GetValue(note), withoutForecast: parse.GetValue(withoutForecast));
+            campaigns.Update(step.Campaign, stored.Version, Row(step.Audit));
+            var summary = Summary(step.Campaign, step.Audit.Version);
+            summary["audit"] = AuditJson(step.Audit);
+            Write(console, parse.GetValue(json), summary, $"{step.Campaign.Id}: approved (version {step.Audit.Version}){(step.Audit.Detail is { } d ? $"; {d}" : "")}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Launch(CliConsole console)
+    {
+        var id = Id();
+        var db = CommonOptions.Db();
+        var holdout = new Option<double?>("--holdout") { Description = "Share of the targeted users kept as a randomized holdout, in [0, 1) (default: the campaign's, 0.1 unless it says otherwise)." };
+        var actor = Actor();
+        var json = CommonOptions.Json();
+        var command = new Command("launch", "Launch an approved campaign: every targeted user goes to treatment or the randomized holdout (recorded for the readout).")
+        {
+            id, db, holdout, actor, json,
+        };
+        command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            var campaigns = new DuckDbCampaignStore(store);
+            var stored = Find(campaigns, parse.GetValue(id)!);
+            var share = parse.GetValue(holdout) ?? stored.Definition.HoldoutFraction;
+            if (!(share is >= 0 and < 1))
+            {
+                throw new ArgumentException($"--holdout must lie in [0, 1), not {share.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            var campaign = stored.Definition with { HoldoutFraction = share };
+            var step = new CampaignWorkflow(console.Clock).Apply(
+                campaign, stored.Version, CampaignAction.Launch, parse.GetValue(actor)!, FormattableString.Invariant($"holdout {share:0.###}"));
+            var audience = CampaignAudience.Resolve(store, campaigns, campaign);
+            if (audience.Profiles.Count == 0)
+            {
+                throw new ArgumentException($"campaign '{campaign.Id}' targets no one in profile version {audience.ProfileVersion}: nothing to launch.");
+            }
+
+            // Assignment through the experiment assigner: one treatment variant and a hashed holdout, salted by the campaign.
+            var salt = campaign.Salt ?? campaign.Id;
+            var assigner = new Assigner(new ExperimentDefinition(campaign.Id, [new VariantDefinition("treatment", 1)], Salt: salt, Holdout: share > 0 ? new HoldoutDefinition($"{salt}/holdout", share) : null));
+            var ids = campaigns.UserIds();
+            var assignments = audience.Profiles.Select(p => new CampaignAssignmentRow(
+                p.UserKey, assigner.Assign(ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)).Reason == AssignmentReason.Holdout)).ToList();
+            var record = campaigns.Launch(step.Campaign, stored.Version, Row(step.Audit), assignments);
+            console.Log($"campaign {campaign.Id}: live; {record.Treatment:N0} users treated, {record.Holdout:N0} held out");
+            var summary = Summary(step.Campaign, step.Audit.Version);
+            summary["profile_version"] = audience.ProfileVersion;
+            summary["segment_run"] = audience.SegmentRun;
+            summary["targeted"] = assignments.Count;
+            summary["treatment"] = record.Treatment;
+            summary["holdout"] = record.Holdout;
+            summary["campaign_key"] = record.CampaignKey;
+            summary["dataset"] = DuckDbCampaignStore.Dataset;
+            summary["table"] = "exposures";
+            summary["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            Write(console, parse.GetValue(json), summary, $"{campaign.Id}: live; {record.Treatment:N0} treated, {record.Holdout:N0} in the holdout ({share:P0}). Read out later: promopilot campaign readout {campaign.Id}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Optimize(CliConsole console)
+    {
+        var id = Id();
+        var db = CommonOptions.Db();
+        var budget = new Option<double?>("--budget") { Description = "Money the plan may spend on discounts (default: the campaign's budget)." };
+        var margin = new Option<double>("--margin") { Description = "Gross margin share of a basket, for incremental profit.", DefaultValueFactory = _ => new DiscountResponseOptions().Margin };
+        var json = CommonOptions.Json();
+        var command = new Command("optimize", "Budget-optimal targeting: at most one of the campaign's offers per targeted user, the most expected incremental profit within the budget.")
+        {
+            id, db, budget, margin, json,
+        };
+        command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
+            var campaigns = new DuckDbCampaignStore(store);
+            var campaign = Find(campaigns, parse.GetValue(id)!).Definition;
+            var money = parse.GetValue(budget) ?? (campaign.Budget is { } b ? (double)b : throw new ArgumentException($"campaign '{campaign.Id}' states no budget: give --budget."));
+            if (!(money >= 0) || !double.IsFinite(money))
+            {
+                throw new ArgumentException($"--budget must be a finite amount >= 0, not {money.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            var model = new DiscountResponseModel(new DiscountResponseOptions { Margin = parse.GetValue(margin) });
+            var audience = CampaignAudience.Resolve(store, campaigns, campaign);
+            var valued = audience.Profiles.Select(p => (p.UserKey, Shopper: model.FromProfile(p))).Where(x => x.Shopper is not null).ToList();
+            var candidates = CampaignTargeting.Candidates(campaign, [.. valued.Select(x => x.Shopper!.Value)], model, money);
+            var problem = candidates.Problem;
+            var plan = BudgetOptimizer.Solve(problem);
+            var greedy = BudgetOptimizer.Greedy(problem);
+            double? lp = problem.Users is > 0 and <= 100_000 ? LpBound.Solve(problem) : null;
+            var bound = lp ?? plan.UpperBound ?? plan.Objective;
+            var report = new JsonObject
+            {
+                ["campaign"] = campaign.Id,
+                ["budget"] = money,
+                ["targeted"] = audience.Profiles.Count,
+                ["users"] = problem.Users,
+                ["offers"] = problem.Offers,
+                ["objective"] = plan.Objective,
+                ["spend"] = plan.Spend,
+                ["lp_bound"] = bound,
+                ["bound_source"] = lp is null ? "lagrangian dual" : "glop lp",
+                ["gap"] = bound > 0 ? Math.Max(0, (bound - plan.Objective) / bound) : 0,
+                ["greedy_objective"] = greedy.Objective,
+                ["users_targeted"] = plan.OfferUsers.Sum(),
+                ["expected_incremental_conversions"] = Sum(candidates, plan, r => r.IncrementalConversions),
+                ["expected_incremental_revenue"] = Sum(candidates, plan, r => r.IncrementalRevenue),
+                ["plan"] = new JsonArray([.. campaign.Offers.Select((o, i) => (JsonNode)new JsonObject { ["offer"] = o.Id, ["users"] = plan.OfferUsers[i], ["spend"] = plan.OfferSpend[i] })]),
+                ["skipped_offers"] = new JsonArray([.. candidates.Skipped.Select(s => (JsonNode)new JsonObject { ["offer"] = s.OfferId, ["reason"] = s.Reason })]),
+                ["value_model"] = "discount response simulation (docs/campaigns.md)",
+                ["margin"] = model.Options.Margin,
+                ["profile_version"] = audience.ProfileVersion,
+                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+            };
+            Write(console, parse.GetValue(json), report, FormattableString.Invariant(
+                $"{campaign.Id}: {plan.OfferUsers.Sum():N0} of {problem.Users:N0} users get an offer; expected incremental profit {plan.Objective:N2} (bound {bound:N2}, greedy {greedy.Objective:N2}), spend {plan.Spend:N2} of {money:N2}"));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static double Sum(CampaignCandidates candidates, TargetingPlan plan, Func<OfferResponse, double> pick)
+    {
+        var total = 0.0;
+        for (var u = 0; u < plan.Choice.Length; u++)
+        {
+            if (plan.Choice[u] >= 0)
+            {
+                total += pick(candidates.Responses[(u * candidates.Problem.Offers) + plan.Choice[u]]);
+            }
+        }
+
+        return total;
+    }
+
+    private static StoredCampaign Find(DuckDbCampaignStore campaigns, string id) =>
+        campaigns.Find(id) ?? throw new ArgumentException(
+            $"no campaign '{id}' in the store (campaigns: {string.Join(", ", campaigns.List().Select(c => c.Definition.Id).DefaultIfEmpty("none; promopilot campaign create --file F"))}).");
+
+    private static CampaignAuditRow Row(CampaignAuditEntry e) => new(
+        e.CampaignId, e.Version, CampaignWorkflow.Name(e.Action), e.From is { } from ? CampaignWorkflow.Name(from) : null, CampaignWorkflow.Name(e.To), e.Actor, e.At, e.Detail);
+
+    private static JsonObject AuditJson(CampaignAuditEntry e) => new()
+    {
+        ["action"] = CampaignWorkflow.Name(e.Action),
+        ["from"] = e.From is { } from ? CampaignWorkflow.Name(from) : null,
+        ["to"] = CampaignWorkflow.Name(e.To),
+        ["actor"] = e.Actor,
+        ["at"] = e.At.ToString("O", CultureInfo.InvariantCulture),
+        ["detail"] = e.Detail,
+    };
+
+    private static JsonObject Summary(CampaignDefinition c, int version, DateTimeOffset? updated = null)
+    {
+        var summary = new JsonObject
+        {
+            ["campaign"] = c.Id,
+            ["name"] = c.Name,
+            ["status"] = CampaignWorkflow.Name(c.Status),
+            ["version"] = version,
+            ["offers"] = new JsonArray([.. c.Offers.Select(o => (JsonNode)JsonValue.Create(o.Id))]),
+            ["budget"] = c.Budget,
+            ["holdout_fraction"] = c.HoldoutFraction,
+            ["audience"] = c.Audience,
+            ["segment"] = c.Segment,
+        };
+        if (updated is { } at)
+        {
+            summary["updated_at"] = at.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        return summary;
+    }
+
+    private static void Write(CliConsole console, bool json, JsonObject report, string text)
+    {
+        if (json)
+        {
+            console.WriteJson(report);
+        }
+        else
+        {
+            console.Output.WriteLine(text);
+        }
+    }
+
+    /// <summary>The console's guard, plus: a rejected file prints every problem (and "problems" in JSON); a workflow refusal is an error like any other.</summary>
+    private static int Guard(CliConsole console, bool json, Func<int> body) => console.Guard(json, () =>
+    {
+        try
+        {
+            return body();
+        }
+        catch (CampaignRejectedException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            foreach (var problem in e.Problems)
+            {
+                console.Error.WriteLine($"  {problem}");
+            }
+
+            if (json)
+            {
+                console.WriteJson(new JsonObject { ["error"] = e.Message, ["problems"] = new JsonArray([.. e.Problems.Select(p => (JsonNode)JsonValue.Create(p))]) });
+            }
+
+            return 1;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    });
+}
