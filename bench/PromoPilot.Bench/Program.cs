@@ -24,7 +24,14 @@ using PromoPilot.Storage;
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 //   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
+//   event-append duckdb|postgres [TOTAL] [WRITERS] [BATCH] [RUNS]   serving-store event append throughput (EventAppendBench.cs)
 var mode = args[0];
+if (mode == "event-append")
+{
+    await EventAppendBench.RunAsync(args);
+    return;
+}
+
 if (mode == "experiment-calibration")
 {
     ExperimentCalibrationBench.Run(args);

@@ -190,6 +190,9 @@ public sealed class DuckDbServingStore : IServingStore
         }
     }
 
+    /// <summary>Event transactions committed so far (for tests and benchmarks: fewer than the batches when callers shared commits).</summary>
+    internal long EventCommits => _events.Commits;
+
     public Task<EventAppendResult> AppendEventsAsync(IReadOnlyList<ServedEvent> events, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -304,29 +307,30 @@ public sealed class DuckDbServingStore : IServingStore
         _gate.Wait();
         try
         {
-            Execute("DELETE FROM served_events_stage");
-            using (var appender = _connection.CreateAppender("served_events_stage"))
-            {
-                foreach (var e in events)
-                {
-                    appender.CreateRow()
-                        .AppendValue(e.EventId)
-                        .AppendValue(e.UserId)
-                        .AppendValue(e.Type)
-                        .AppendValue(e.OccurredAt.UtcDateTime)
-                        .AppendValue(e.ReceivedAt.UtcDateTime)
-                        .AppendValue(e.ItemId)
-                        .AppendValue(e.Quantity)
-                        .AppendValue(e.Price is { } price ? Math.Round(price, 4) : null)
-                        .AppendValue(e.OrderId)
-                        .AppendValue(e.DecisionId)
-                        .AppendValue(e.OfferId)
-                        .EndRow();
-                }
-            }
-
+            // One transaction from the staging to the insert: one commit, one WAL sync per group.
             var inserted = InTransaction(() =>
             {
+                Execute("DELETE FROM served_events_stage");
+                using (var appender = _connection.CreateAppender("served_events_stage"))
+                {
+                    foreach (var e in events)
+                    {
+                        appender.CreateRow()
+                            .AppendValue(e.EventId)
+                            .AppendValue(e.UserId)
+                            .AppendValue(e.Type)
+                            .AppendValue(e.OccurredAt.UtcDateTime)
+                            .AppendValue(e.ReceivedAt.UtcDateTime)
+                            .AppendValue(e.ItemId)
+                            .AppendValue(e.Quantity)
+                            .AppendValue(e.Price is { } price ? Math.Round(price, 4) : null)
+                            .AppendValue(e.OrderId)
+                            .AppendValue(e.DecisionId)
+                            .AppendValue(e.OfferId)
+                            .EndRow();
+                    }
+                }
+
                 using var command = Command($"INSERT INTO served_events ({EventColumns}) SELECT {EventColumns} FROM served_events_stage ON CONFLICT DO NOTHING RETURNING event_id");
                 using var reader = command.ExecuteReader();
                 var ids = new HashSet<string>(StringComparer.Ordinal);

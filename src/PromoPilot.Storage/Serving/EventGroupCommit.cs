@@ -22,6 +22,7 @@ internal sealed class EventGroupCommit : IAsyncDisposable
     private readonly WriteGroup _write;
     private readonly int _maxGroupEvents;
     private readonly Task _writer;
+    private long _commits;
 
     public EventGroupCommit(WriteGroup write, int maxGroupEvents = 20_000)
     {
@@ -29,6 +30,9 @@ internal sealed class EventGroupCommit : IAsyncDisposable
         _maxGroupEvents = maxGroupEvents;
         _writer = Task.Run(RunAsync);
     }
+
+    /// <summary>Transactions committed so far (fewer than the batches when callers shared commits).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Queues a batch; the task completes after the transaction holding it has committed.</summary>
     public Task<EventAppendResult> AppendAsync(IReadOnlyList<ServedEvent> events, CancellationToken cancellationToken)
@@ -75,9 +79,9 @@ internal sealed class EventGroupCommit : IAsyncDisposable
 
             foreach (var text in (string?[])[e.EventId, e.UserId, e.Type, e.ItemId, e.OrderId, e.DecisionId, e.OfferId])
             {
-                if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+                if (!ServingJson.IsStorable(text))
                 {
-                    throw new ArgumentException($"events[{i}]: a text holds a NUL character", nameof(events));
+                    throw new ArgumentException($"events[{i}]: a text holds a NUL character or a lone surrogate", nameof(events));
                 }
             }
 
@@ -144,6 +148,7 @@ internal sealed class EventGroupCommit : IAsyncDisposable
         }
 
         var inserted = await _write(unique).ConfigureAwait(false);
+        Interlocked.Increment(ref _commits);
         foreach (var pending in group)
         {
             var stored = 0;

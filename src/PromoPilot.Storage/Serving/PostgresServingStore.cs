@@ -165,6 +165,9 @@ public sealed class PostgresServingStore : IServingStore
         return entries;
     }
 
+    /// <summary>Event transactions committed so far (for tests and benchmarks: fewer than the batches when callers shared commits).</summary>
+    internal long EventCommits => _events.Commits;
+
     public Task<EventAppendResult> AppendEventsAsync(IReadOnlyList<ServedEvent> events, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

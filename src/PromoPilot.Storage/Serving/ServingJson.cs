@@ -70,13 +70,45 @@ internal static class ServingJson
         CheckText(nameof(audit), audit.Actor, audit.Role, audit.Action, audit.ObjectType, audit.ObjectId, audit.DetailJson);
     }
 
+    /// <summary>
+    /// True when both stores can keep <paramref name="text"/> exactly: no NUL character (PostgreSQL text refuses it)
+    /// and well-formed UTF-16 (a lone surrogate has no UTF-8 form). Null is storable.
+    /// </summary>
+    public static bool IsStorable(string? text)
+    {
+        if (text is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0')
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void CheckText(string parameter, params string?[] texts)
     {
         foreach (var text in texts)
         {
-            if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+            if (!IsStorable(text))
             {
-                throw new ArgumentException("a text holds a NUL character", parameter);
+                throw new ArgumentException("a text holds a NUL character or a lone surrogate", parameter);
             }
         }
     }

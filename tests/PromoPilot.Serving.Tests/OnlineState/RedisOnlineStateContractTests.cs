@@ -17,7 +17,7 @@ public sealed class RedisOnlineStateContractTests : OnlineStateContract
     private ConnectionMultiplexer? _second;
     private RedisOnlineState? _secondState;
 
-    protected override TimeSpan Window => TimeSpan.FromSeconds(1.5);
+    protected override TimeSpan Window => TimeSpan.FromSeconds(3);
 
     protected override IOnlineState SecondServer => _secondState!;
 

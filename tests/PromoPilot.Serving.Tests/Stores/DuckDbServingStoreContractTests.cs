@@ -12,6 +12,8 @@ public sealed class DuckDbServingStoreContractTests : ServingStoreContract
 
     private string File => Path.Combine(_folder.Path, "serving.duckdb");
 
+    protected override long EventCommits => ((DuckDbServingStore)Store).EventCommits;
+
     protected override Task CreateLocationAsync() => Task.CompletedTask;
 
     protected override Task DropLocationAsync()

@@ -13,6 +13,8 @@ public sealed class PostgresServingStoreContractTests : ServingStoreContract
 
     private string ConnectionString => $"{TestServers.Postgres};Search Path={_schema}";
 
+    protected override long EventCommits => ((PostgresServingStore)Store).EventCommits;
+
     protected override async Task CreateLocationAsync() => await AdminAsync($"CREATE SCHEMA {_schema}");
 
     protected override async Task DropLocationAsync() => await AdminAsync($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
