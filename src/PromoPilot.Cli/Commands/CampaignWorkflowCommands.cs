@@ -167,12 +167,11 @@ internal static partial class CampaignCommand
                 throw new ArgumentException($"campaign '{campaign.Id}' targets no one in profile version {audience.ProfileVersion}: nothing to launch.");
             }
 
-            // Assignment through the experiment assigner: one treatment variant and a hashed holdout, salted by the campaign.
-            var salt = campaign.Salt ?? campaign.Id;
-            var assigner = new Assigner(new ExperimentDefinition(campaign.Id, [new VariantDefinition("treatment", 1)], Salt: salt, Holdout: share > 0 ? new HoldoutDefinition($"{salt}/holdout", share) : null));
+            // The same assignment the decision service applies (CampaignHoldout), so both put every user on one side.
+            var assigner = CampaignHoldout.Assigner(campaign);
             var ids = campaigns.UserIds();
             var assignments = audience.Profiles.Select(p => new CampaignAssignmentRow(
-                p.UserKey, assigner.Assign(ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)).Reason == AssignmentReason.Holdout)).ToList();
+                p.UserKey, CampaignHoldout.Arm(assigner, ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)) == CampaignHoldout.Holdout)).ToList();
             var record = campaigns.Launch(step.Campaign, stored.Version, Row(step.Audit), assignments);
             console.Log($"campaign {campaign.Id}: live; {record.Treatment:N0} users treated, {record.Holdout:N0} held out");
             var summary = Summary(step.Campaign, step.Audit.Version);
