@@ -1,7 +1,12 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using MlPlatt = Microsoft.ML.Calibrators.PlattCalibrator;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.LightGbm;
+using PromoPilot.Models.Explanations;
 using PromoPilot.Core.Modeling;
 using Microsoft.ML.Trainers.FastTree;
 using PromoPilot.Models.Evaluation;
@@ -135,11 +140,13 @@ public sealed record ResponseModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _model;
+    private readonly Lazy<ITransformer> _contributor;
 
     internal ResponseModel(MLContext ml, ITransformer model, FeatureEncoder encoder, IProbabilityCalibrator? calibrator, ResponseOptions options)
     {
         _ml = ml;
         _model = model;
+        _contributor = new Lazy<ITransformer>(CreateContributor);
         Encoder = encoder;
         Calibrator = calibrator;
         Options = options;
@@ -159,6 +166,51 @@ public sealed record ResponseModel
 
     /// <summary>The input features (name and kind) the model was trained on.</summary>
     public IReadOnlyList<ModelFeature> Schema => Encoder.Schema;
+
+    /// <summary>
+    /// Per-prediction feature contributions (ML.NET's feature contribution calculation: for trees, the change in score
+    /// along each prediction's decision path credited to the split feature, as in Saabas' method; for the logistic
+    /// baseline, weight × value), in raw score (log-odds margin) units before calibration, summed over a categorical
+    /// feature's one-hot slots; for each row every input feature, largest |contribution| first.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<FeatureContribution>> Contributions(FeatureTable features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var data = MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]);
+        var contributor = _contributor.Value;
+        var slots = Encoder.SlotFeatures;
+        var names = Encoder.Schema;
+        var result = new List<IReadOnlyList<FeatureContribution>>(features.RowCount);
+        foreach (var row in contributor.Transform(_model.Transform(data)).GetColumn<float[]>("FeatureContributions"))
+        {
+            var sums = new double[names.Count];
+            for (var slot = 0; slot < row.Length; slot++)
+            {
+                sums[slots[slot]] += row[slot];
+            }
+
+            result.Add([.. sums.Select((v, f) => new FeatureContribution(names[f].Name, v)).OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Feature, StringComparer.Ordinal)]);
+        }
+
+        return result;
+    }
+
+    private ITransformer CreateContributor()
+    {
+        var width = Encoder.Width;
+        var empty = MlNet.Binary(_ml, [new float[width]], [false]);
+        var scored = _model.Transform(empty);
+        ITransformer Fit<TModel>(ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<TModel, MlPlatt>> t)
+            where TModel : class, ICalculateFeatureContribution =>
+            _ml.Transforms.CalculateFeatureContribution(t, width, width, normalize: false).Fit(scored);
+        return _model switch
+        {
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, MlPlatt>> t => Fit(t),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters, MlPlatt>> t => Fit(t),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, MlPlatt>> t => Fit(t),
+            _ => throw new NotSupportedException($"feature contributions are not available for {_model.GetType().Name}."),
+        };
+    }
 
     /// <summary>
     /// Writes the model to a stream: a zip holding the encoder, calibrator and settings (JSON) and the ML.NET model.

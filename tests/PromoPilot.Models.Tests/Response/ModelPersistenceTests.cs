@@ -27,6 +27,7 @@ public class ModelPersistenceTests
         Assert.Equal(model.PredictProbabilities(fresh), loaded.PredictProbabilities(fresh));
         Assert.Equal(model.Schema, loaded.Schema);
         Assert.Equal(model.Reliability, loaded.Reliability);
+        Assert.Equal(model.Contributions(fresh).SelectMany(c => c), loaded.Contributions(fresh).SelectMany(c => c));
     }
 
     [Fact]
