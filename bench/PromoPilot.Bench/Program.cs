@@ -24,7 +24,14 @@ using PromoPilot.Storage;
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 //   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
+//   response-scoring [ROWS] [THREADS] [RUNS]   single-row latency and batch time of a loaded response model (ResponseScoringBench.cs)
 var mode = args[0];
+if (mode == "response-scoring")
+{
+    ResponseScoringBench.Run(args);
+    return;
+}
+
 if (mode == "experiment-calibration")
 {
     ExperimentCalibrationBench.Run(args);

@@ -167,6 +167,34 @@ public sealed record ResponseModel
     /// <summary>The input features (name and kind) the model was trained on.</summary>
     public IReadOnlyList<ModelFeature> Schema => Encoder.Schema;
 
+    /// <summary>A single-row scorer for the decision path (not thread-safe: one per thread).</summary>
+    public ResponseScorer CreateScorer() => new(MlNet.Engine(_ml, _model, Encoder.Width), Encoder, Calibrator);
+
+    /// <summary>
+    /// Calibrated probabilities for many rows, scored in <paramref name="threads"/> contiguous chunks in parallel
+    /// (each chunk through ML.NET's batch Transform).
+    /// </summary>
+    public double[] PredictProbabilities(FeatureTable features, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        Evaluation.ModelArgs.Positive(threads, nameof(threads));
+        var n = features.RowCount;
+        if (threads == 1 || n < 2 * threads)
+        {
+            return PredictProbabilities(features);
+        }
+
+        var result = new double[n];
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
+        {
+            var from = (int)((long)n * chunk / threads);
+            var to = (int)((long)n * (chunk + 1) / threads);
+            var part = PredictProbabilities(features.Take([.. Enumerable.Range(from, to - from)]));
+            part.CopyTo(result, from);
+        });
+        return result;
+    }
+
     /// <summary>
     /// Per-prediction feature contributions (ML.NET's feature contribution calculation: for trees, the change in score
     /// along each prediction's decision path credited to the split feature, as in Saabas' method; for the logistic
@@ -331,5 +359,41 @@ public sealed record ResponseModel
         }
 
         return [.. MlNet.Column(_model, data, "Score").Select(Calibrator.Probability)];
+    }
+}
+
+/// <summary>
+/// Scores one row at a time through an ML.NET prediction engine, reusing its buffers: the fast path of a decision
+/// (see bench/README.md for the measured latency). Not thread-safe; create one per thread with <see cref="ResponseModel.CreateScorer"/>.
+/// </summary>
+public sealed class ResponseScorer
+{
+    private readonly Microsoft.ML.PredictionEngine<MlNet.BinaryRow, MlNet.ScoreRow> _engine;
+    private readonly IProbabilityCalibrator? _calibrator;
+    private readonly MlNet.BinaryRow _row = new();
+    private MlNet.ScoreRow _out = new();
+
+    internal ResponseScorer(Microsoft.ML.PredictionEngine<MlNet.BinaryRow, MlNet.ScoreRow> engine, FeatureEncoder encoder, IProbabilityCalibrator? calibrator)
+    {
+        _engine = engine;
+        Encoder = encoder;
+        _calibrator = calibrator;
+    }
+
+    public FeatureEncoder Encoder { get; }
+
+    /// <summary>The calibrated probability of one encoded row (<see cref="FeatureEncoder.Encode"/>'s layout, <see cref="FeatureEncoder.Width"/> floats).</summary>
+    /// <exception cref="ArgumentException">The row is not <see cref="FeatureEncoder.Width"/> long.</exception>
+    public double Probability(float[] encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (encoded.Length != Encoder.Width)
+        {
+            throw new ArgumentException($"an encoded row has {Encoder.Width} values, not {encoded.Length}.", nameof(encoded));
+        }
+
+        _row.Features = encoded;
+        _engine.Predict(_row, ref _out);
+        return _calibrator is null ? _out.Probability : _calibrator.Probability(_out.Score);
     }
 }

@@ -31,6 +31,22 @@ public class ModelPersistenceTests
     }
 
     [Fact]
+    public void CreateScorer_OneRowAtATimeAndParallelBatch_EqualTheBatchPredictions()
+    {
+        var (features, labels) = Synthetic(1500, seed: 6);
+        var model = ResponseTrainer.Fit(features, labels, new ResponseOptions { Trees = SmallTrees });
+        var (fresh, _) = Synthetic(400, seed: 7);
+        var batch = model.PredictProbabilities(fresh);
+        var scorer = model.CreateScorer();
+
+        var single = model.Encoder.Encode(fresh).Select(scorer.Probability).ToArray();
+
+        Assert.Equal(batch, single);
+        Assert.Equal(batch, model.PredictProbabilities(fresh, threads: 3));
+        Assert.Throws<ArgumentException>(() => scorer.Probability(new float[model.Encoder.Width + 1]));
+    }
+
+    [Fact]
     public void Load_OtherSchema_RefusedNamingEachDifference()
     {
         var (features, labels) = Synthetic(800, seed: 3);
