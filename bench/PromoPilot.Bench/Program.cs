@@ -25,10 +25,17 @@ using PromoPilot.Storage;
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 //   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
 //   event-append duckdb|postgres [TOTAL] [WRITERS] [BATCH] [RUNS]   serving-store event append throughput (EventAppendBench.cs)
+//   response-scoring [ROWS] [THREADS] [RUNS]   single-row latency and batch time of a loaded response model (ResponseScoringBench.cs)
 var mode = args[0];
 if (mode == "event-append")
 {
     await EventAppendBench.RunAsync(args);
+    return;
+}
+
+if (mode == "response-scoring")
+{
+    ResponseScoringBench.Run(args);
     return;
 }
 

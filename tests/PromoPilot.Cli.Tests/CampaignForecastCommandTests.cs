@@ -47,7 +47,7 @@ public class CampaignForecastCommandTests
 
         Assert.True(code == 0, stderr);
         var result = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(["dataset", "learner", "level", "seeds", "replicates", "folds", "checks", "covered", "coverage", "coverage_by_outcome", "coverage_by_arm", "coverage_by_audience", "below", "above", "mean_error_over_width", "seconds"],
+        Assert.Equal(["dataset", "learner", "level", "seeds", "replicates", "folds", "calibration", "checks", "covered", "coverage", "coverage_by_outcome", "coverage_by_arm", "coverage_by_audience", "below", "above", "mean_error_over_width", "seconds"],
             result.EnumerateObject().Select(p => p.Name));
         var checks = result.GetProperty("checks").GetInt32();
         Assert.True(checks >= 5, $"{checks} checks");

@@ -25,6 +25,24 @@ public class ResponseUpliftCommandTests
     }
 
     [Fact]
+    public void ResponseEval_Explain_AddsImportanceAfterTheContractFields()
+    {
+        var path = WriteCsv("label,a,noise", 800, (random, i) =>
+        {
+            var a = random.NextDouble() * 4 - 2;
+            var label = random.NextDouble() < 1 / (1 + Math.Exp(-2 * a)) ? 1 : 0;
+            return string.Create(CultureInfo.InvariantCulture, $"{label},{a},{random.NextDouble()}");
+        });
+        var (code, stdout, stderr) = CliRunner.Run("response", "eval", "--dataset", "mapped", "--input", path, "--label", "label", "--explain", "--json");
+        Assert.True(code == 0, stderr);
+        var result = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test", "importance"], result.EnumerateObject().Select(p => p.Name));
+        var importance = result.GetProperty("importance").EnumerateArray().ToArray();
+        Assert.Equal(["a", "noise"], importance.Select(i => i.GetProperty("feature").GetString()));
+        Assert.True(importance[0].GetProperty("auc_drop").GetDouble() > 0.1);
+    }
+
+    [Fact]
     public void UpliftEval_ControlEqualsTreatment_NamesTheColumn()
     {
         var path = WriteCsv("recency,history_segment,history,mens,womens,zip_code,newbie,channel,segment,visit,conversion,spend", 50,

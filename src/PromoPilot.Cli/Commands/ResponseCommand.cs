@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Diagnostics;
 using PromoPilot.Cli.Modeling;
+using System.Text.Json.Nodes;
 using PromoPilot.Models.Evaluation;
+using PromoPilot.Models.Explanations;
 using PromoPilot.Models.Response;
 
 namespace PromoPilot.Cli.Commands;
@@ -27,10 +30,11 @@ internal static class ResponseCommand
         var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => 127 };
         var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => 0.05 };
         var minLeaf = new Option<int>("--min-leaf") { Description = "Fewest rows in a leaf.", DefaultValueFactory = _ => 10 };
+        var explain = new Option<bool>("--explain") { Description = "Add permutation feature importance on the test rows (JSON field 'importance', after the contract fields)." };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Train on 80% of a labelled CSV and score the held-out 20%: AUC, log loss, Brier, accuracy.")
         {
-            dataset, input, label, model, seed, calibration, threads, iterations, leaves, learningRate, minLeaf, json,
+            dataset, input, label, model, seed, calibration, threads, iterations, leaves, learningRate, minLeaf, explain, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -89,7 +93,22 @@ internal static class ResponseCommand
                 fitSeconds,
                 split.Train.Length,
                 split.Test.Length);
-            if (parse.GetValue(json))
+            var importance = parse.GetValue(explain)
+                ? ResponseExplainer.PermutationImportance(fitted, features.Take(split.Test), y, new PermutationImportanceOptions { Seed = parse.GetValue(seed) })
+                : null;
+            if (parse.GetValue(json) && importance is not null)
+            {
+                var node = JsonSerializer.SerializeToNode(report, CliConsole.Json)!.AsObject();
+                node["importance"] = new JsonArray([.. importance.Select(i => (JsonNode)new JsonObject
+                {
+                    ["feature"] = i.Feature,
+                    ["auc_drop"] = i.AucDrop,
+                    ["auc_drop_sd"] = i.AucDropSd,
+                    ["logloss_increase"] = i.LogLossIncrease,
+                })]);
+                console.WriteJson(node);
+            }
+            else if (parse.GetValue(json))
             {
                 console.WriteJson(report);
             }
@@ -100,6 +119,11 @@ internal static class ResponseCommand
                 foreach (var bin in fitted.Reliability)
                 {
                     console.Output.WriteLine($"  [{bin.Lower:F1}, {bin.Upper:F1})  {bin.Count,6}  {bin.MeanPredicted:F3}  {bin.ObservedRate:F3}");
+                }
+
+                foreach (var i in importance ?? [])
+                {
+                    console.Output.WriteLine($"  importance {i.Feature}: AUC drop {i.AucDrop:F4} ± {i.AucDropSd:F4}, log loss +{i.LogLossIncrease:F4}");
                 }
             }
 

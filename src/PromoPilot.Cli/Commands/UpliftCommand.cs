@@ -166,6 +166,7 @@ internal static class UpliftCommand
         var learner = new Option<string>("--learner") { Description = "s | t | x | dr | ct (the forecast needs both arms: the control-arm model plus the uplift).", DefaultValueFactory = _ => "t" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1, one random half/half split each.", DefaultValueFactory = _ => 10 };
         var replicates = new Option<int>("--replicates") { Description = "Draws of the calibrated model (its sampling distribution) handed to the forecaster.", DefaultValueFactory = _ => 200 };
+        var calibrationScope = new Option<string>("--calibration") { Description = "audience (each audience calibrated on its own users in the training half) | global (one calibration).", DefaultValueFactory = _ => "audience" };
         var folds = new Option<int>("--folds") { Description = "Cross-fitting folds of the training half.", DefaultValueFactory = _ => 5 };
         var level = new Option<double>("--level") { Description = "Nominal coverage of the forecast intervals.", DefaultValueFactory = _ => 0.9 };
         var threads = new Option<int>("--threads") { Description = "Threads fitting the bootstrap refits.", DefaultValueFactory = _ => 1 };
@@ -173,7 +174,7 @@ internal static class UpliftCommand
         var json = CommonOptions.Json();
         var command = new Command("backtest", "Forecast campaign effects on one random half of a randomized campaign from a model fitted on the other half, and report how often the intervals cover the measured effects.")
         {
-            dataset, input, treatments, control, outcomes, learner, seeds, replicates, folds, level, threads, details, json,
+            dataset, input, treatments, control, outcomes, learner, seeds, replicates, folds, calibrationScope, level, threads, details, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -216,6 +217,12 @@ internal static class UpliftCommand
                 Seeds = parse.GetValue(seeds),
                 Replicates = parse.GetValue(replicates),
                 Folds = parse.GetValue(folds),
+                AudienceCalibration = parse.GetValue(calibrationScope) switch
+                {
+                    "audience" => true,
+                    "global" => false,
+                    var other => throw new ArgumentException($"--calibration '{other}' is not one of audience, global."),
+                },
                 Level = parse.GetValue(level),
                 Threads = parse.GetValue(threads),
                 Uplift = new UpliftOptions { Learner = ParseLearner(learnerName) },
@@ -254,6 +261,7 @@ internal static class UpliftCommand
                 ["seeds"] = settings.Seeds,
                 ["replicates"] = settings.Replicates,
                 ["folds"] = settings.Folds,
+                ["calibration"] = settings.AudienceCalibration ? "audience" : "global",
                 ["checks"] = checks.Count,
                 ["covered"] = covered,
                 ["coverage"] = covered / (double)checks.Count,

@@ -26,6 +26,9 @@ internal sealed record BacktestSettings
 
     public UpliftOptions Uplift { get; init; } = new();
 
+    /// <summary>Calibrate each audience on its own users in the training half (else one calibration for all).</summary>
+    public bool AudienceCalibration { get; init; } = true;
+
     /// <summary>Threads fitting the cross-fitting folds.</summary>
     public int Threads { get; init; } = 1;
 }
@@ -85,17 +88,9 @@ internal static class UpliftBacktest
                     var measuredY = outcome switch { "visit" => visit, "conversion" => conversion, _ => spend };
                     var orderValue = isSpend ? OrderValue([.. trainRows.Select(i => spend[i])]) : default;
                     double[] p0 = [.. predictions.Control.Select(p => Math.Clamp(p, 0, 1))];
-                    double[] p1 = [.. predictions.Uplift.Select((u, i) => Math.Clamp(p0[i] + calibration.Apply(u), 0, 1))];
-
-                    // Model uncertainty: draws of the calibration coefficients (and of the mean order value).
                     var random = new Random((seed * 7919) + outcome.Length + Array.IndexOf(arms, arm));
-                    var draws = Enumerable.Range(0, settings.Replicates).Select(_ =>
-                    {
-                        var (ate, slope) = calibration.Draw(random);
-                        var value = isSpend ? orderValue.Mean + (orderValue.Sd / Math.Sqrt(orderValue.Orders) * Gaussian(random)) : 0;
-                        return (Ate: ate, Slope: slope, Value: Math.Max(0, value));
-                    }).ToArray();
                     double[] score = [.. predictions.Uplift.Select(calibration.Apply)];
+                    var trainAudiences = Audiences(trainFeatures, [.. predictions.OofUplift.Select(calibration.Apply)], seed).ToDictionary(a => a.Name, a => a.Members, StringComparer.Ordinal);
                     foreach (var (name, members) in Audiences(testFeatures, score, seed))
                     {
                         var treated = members.Count(i => testTreated[i]);
@@ -105,13 +100,32 @@ internal static class UpliftBacktest
                             continue;
                         }
 
+                        // The audience's own calibration on the training half (its users there, cross-fitted scores), unless
+                        // it is a random sample of everyone (same effect as the whole) or too small.
+                        var audienceCalibration = calibration;
+                        if (settings.AudienceCalibration && !name.StartsWith("random", StringComparison.Ordinal)
+                            && trainAudiences.TryGetValue(name, out var trainMembers)
+                            && trainMembers.Count(i => trainTreated[i]) >= 30 && trainMembers.Count(i => !trainTreated[i]) >= 30)
+                        {
+                            audienceCalibration = UpliftCalibration.Fit(
+                                [.. trainMembers.Select(i => predictions.OofUplift[i])], [.. trainMembers.Select(i => predictions.OofControl[i])],
+                                [.. trainMembers.Select(i => trainTreated[i])], [.. trainMembers.Select(i => predictions.TrainY[i])]);
+                        }
+
+                        // Model uncertainty: draws of the calibration coefficients (and of the mean order value).
+                        var draws = Enumerable.Range(0, settings.Replicates).Select(_ =>
+                        {
+                            var (ate, slope) = audienceCalibration.Draw(random);
+                            var value = isSpend ? orderValue.Mean + (orderValue.Sd / Math.Sqrt(orderValue.Orders) * Gaussian(random)) : 0;
+                            return (Ate: ate, Slope: slope, Value: Math.Max(0, value));
+                        }).ToArray();
                         double[] baseline = [.. members.Select(i => p0[i])];
-                        var inputs = new EffectInputs(baseline, [.. members.Select(i => p1[i])])
+                        var inputs = new EffectInputs(baseline, [.. members.Select(i => Math.Clamp(p0[i] + audienceCalibration.Apply(predictions.Uplift[i]), 0, 1))])
                         {
                             OrderValue = isSpend ? Enumerable.Repeat(orderValue.Mean, members.Length).ToArray() : null,
                             OrderValueSd = isSpend ? Enumerable.Repeat(orderValue.Sd, members.Length).ToArray() : null,
                             HoldoutFraction = control / (double)members.Length,
-                            Replicates = [.. draws.Select(d => new EffectReplicate(baseline, [.. members.Select(i => Math.Clamp(p0[i] + d.Ate + (d.Slope * (predictions.Uplift[i] - calibration.ScoreMean)), 0, 1))])
+                            Replicates = [.. draws.Select(d => new EffectReplicate(baseline, [.. members.Select(i => Math.Clamp(p0[i] + d.Ate + (d.Slope * (predictions.Uplift[i] - audienceCalibration.ScoreMean)), 0, 1))])
                             {
                                 OrderValue = isSpend ? Enumerable.Repeat(d.Value, members.Length).ToArray() : null,
                             })],
@@ -129,7 +143,7 @@ internal static class UpliftBacktest
         return checks;
     }
 
-    private sealed record ArmPredictions(double[] Control, double[] Uplift, UpliftCalibration Calibration);
+    private sealed record ArmPredictions(double[] Control, double[] Uplift, UpliftCalibration Calibration, double[] OofUplift, double[] OofControl, double[] TrainY);
 
     /// <summary>
     /// Cross-fitting: K models, each fitted on the other folds of the training half, give every training row a score
@@ -166,7 +180,7 @@ internal static class UpliftBacktest
         }
 
         var calibration = UpliftCalibration.Fit(oofUplift, oofControl, trainTreated, trainY);
-        return new ArmPredictions(testControl, testUplift, calibration);
+        return new ArmPredictions(testControl, testUplift, calibration, oofUplift, oofControl, trainY);
 
         void FitFolds() => Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, fold =>
         {

@@ -39,6 +39,25 @@ public sealed class FeatureEncoder
     /// <summary>The input features (name and kind) in training order: what data must match to be scored.</summary>
     public IReadOnlyList<ModelFeature> Schema => [.. _slots.Select(s => new ModelFeature(s.Name, s.Levels is not null))];
 
+    /// <summary>For each encoded slot, the index of the input feature (in <see cref="Schema"/>) it comes from.</summary>
+    internal int[] SlotFeatures
+    {
+        get
+        {
+            var map = new int[Width];
+            for (var s = 0; s < _slots.Length; s++)
+            {
+                var end = s + 1 < _slots.Length ? _slots[s + 1].Offset : Width;
+                for (var slot = _slots[s].Offset; slot < end; slot++)
+                {
+                    map[slot] = s;
+                }
+            }
+
+            return map;
+        }
+    }
+
     /// <summary>Everything needed to rebuild the encoder, for saving a model.</summary>
     internal EncoderState ToState() => new(
         Missing,

@@ -80,7 +80,18 @@ internal static class MlNet
         return schema;
     }
 
-    private sealed class BinaryRow
+    /// <summary>A single-row engine (not thread-safe) over the binary input layout.</summary>
+    public static PredictionEngine<BinaryRow, ScoreRow> Engine(MLContext ml, ITransformer model, int width) =>
+        ml.Model.CreatePredictionEngine<BinaryRow, ScoreRow>(model, ignoreMissingColumns: true, inputSchemaDefinition: Schema<BinaryRow>(width));
+
+    internal sealed class ScoreRow
+    {
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+    }
+
+    internal sealed class BinaryRow
     {
         public bool Label { get; set; }
 

@@ -1,7 +1,12 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using MlPlatt = Microsoft.ML.Calibrators.PlattCalibrator;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.LightGbm;
+using PromoPilot.Models.Explanations;
 using PromoPilot.Core.Modeling;
 using Microsoft.ML.Trainers.FastTree;
 using PromoPilot.Models.Evaluation;
@@ -135,11 +140,13 @@ public sealed record ResponseModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _model;
+    private readonly Lazy<ITransformer> _contributor;
 
     internal ResponseModel(MLContext ml, ITransformer model, FeatureEncoder encoder, IProbabilityCalibrator? calibrator, ResponseOptions options)
     {
         _ml = ml;
         _model = model;
+        _contributor = new Lazy<ITransformer>(CreateContributor);
         Encoder = encoder;
         Calibrator = calibrator;
         Options = options;
@@ -159,6 +166,79 @@ public sealed record ResponseModel
 
     /// <summary>The input features (name and kind) the model was trained on.</summary>
     public IReadOnlyList<ModelFeature> Schema => Encoder.Schema;
+
+    /// <summary>A single-row scorer for the decision path (not thread-safe: one per thread).</summary>
+    public ResponseScorer CreateScorer() => new(MlNet.Engine(_ml, _model, Encoder.Width), Encoder, Calibrator);
+
+    /// <summary>
+    /// Calibrated probabilities for many rows, scored in <paramref name="threads"/> contiguous chunks in parallel
+    /// (each chunk through ML.NET's batch Transform).
+    /// </summary>
+    public double[] PredictProbabilities(FeatureTable features, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        Evaluation.ModelArgs.Positive(threads, nameof(threads));
+        var n = features.RowCount;
+        if (threads == 1 || n < 2 * threads)
+        {
+            return PredictProbabilities(features);
+        }
+
+        var result = new double[n];
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
+        {
+            var from = (int)((long)n * chunk / threads);
+            var to = (int)((long)n * (chunk + 1) / threads);
+            var part = PredictProbabilities(features.Take([.. Enumerable.Range(from, to - from)]));
+            part.CopyTo(result, from);
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// Per-prediction feature contributions (ML.NET's feature contribution calculation: for trees, the change in score
+    /// along each prediction's decision path credited to the split feature, as in Saabas' method; for the logistic
+    /// baseline, weight × value), in raw score (log-odds margin) units before calibration, summed over a categorical
+    /// feature's one-hot slots; for each row every input feature, largest |contribution| first.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<FeatureContribution>> Contributions(FeatureTable features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var data = MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]);
+        var contributor = _contributor.Value;
+        var slots = Encoder.SlotFeatures;
+        var names = Encoder.Schema;
+        var result = new List<IReadOnlyList<FeatureContribution>>(features.RowCount);
+        foreach (var row in contributor.Transform(_model.Transform(data)).GetColumn<float[]>("FeatureContributions"))
+        {
+            var sums = new double[names.Count];
+            for (var slot = 0; slot < row.Length; slot++)
+            {
+                sums[slots[slot]] += row[slot];
+            }
+
+            result.Add([.. sums.Select((v, f) => new FeatureContribution(names[f].Name, v)).OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Feature, StringComparer.Ordinal)]);
+        }
+
+        return result;
+    }
+
+    private ITransformer CreateContributor()
+    {
+        var width = Encoder.Width;
+        var empty = MlNet.Binary(_ml, [new float[width]], [false]);
+        var scored = _model.Transform(empty);
+        ITransformer Fit<TModel>(ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<TModel, MlPlatt>> t)
+            where TModel : class, ICalculateFeatureContribution =>
+            _ml.Transforms.CalculateFeatureContribution(t, width, width, normalize: false).Fit(scored);
+        return _model switch
+        {
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, MlPlatt>> t => Fit(t),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters, MlPlatt>> t => Fit(t),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, MlPlatt>> t => Fit(t),
+            _ => throw new NotSupportedException($"feature contributions are not available for {_model.GetType().Name}."),
+        };
+    }
 
     /// <summary>
     /// Writes the model to a stream: a zip holding the encoder, calibrator and settings (JSON) and the ML.NET model.
@@ -279,5 +359,41 @@ public sealed record ResponseModel
         }
 
         return [.. MlNet.Column(_model, data, "Score").Select(Calibrator.Probability)];
+    }
+}
+
+/// <summary>
+/// Scores one row at a time through an ML.NET prediction engine, reusing its buffers: the fast path of a decision
+/// (see bench/README.md for the measured latency). Not thread-safe; create one per thread with <see cref="ResponseModel.CreateScorer"/>.
+/// </summary>
+public sealed class ResponseScorer
+{
+    private readonly Microsoft.ML.PredictionEngine<MlNet.BinaryRow, MlNet.ScoreRow> _engine;
+    private readonly IProbabilityCalibrator? _calibrator;
+    private readonly MlNet.BinaryRow _row = new();
+    private MlNet.ScoreRow _out = new();
+
+    internal ResponseScorer(Microsoft.ML.PredictionEngine<MlNet.BinaryRow, MlNet.ScoreRow> engine, FeatureEncoder encoder, IProbabilityCalibrator? calibrator)
+    {
+        _engine = engine;
+        Encoder = encoder;
+        _calibrator = calibrator;
+    }
+
+    public FeatureEncoder Encoder { get; }
+
+    /// <summary>The calibrated probability of one encoded row (<see cref="FeatureEncoder.Encode"/>'s layout, <see cref="FeatureEncoder.Width"/> floats).</summary>
+    /// <exception cref="ArgumentException">The row is not <see cref="FeatureEncoder.Width"/> long.</exception>
+    public double Probability(float[] encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (encoded.Length != Encoder.Width)
+        {
+            throw new ArgumentException($"an encoded row has {Encoder.Width} values, not {encoded.Length}.", nameof(encoded));
+        }
+
+        _row.Features = encoded;
+        _engine.Predict(_row, ref _out);
+        return _calibrator is null ? _out.Probability : _calibrator.Probability(_out.Score);
     }
 }

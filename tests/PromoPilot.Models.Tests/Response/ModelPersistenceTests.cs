@@ -27,6 +27,23 @@ public class ModelPersistenceTests
         Assert.Equal(model.PredictProbabilities(fresh), loaded.PredictProbabilities(fresh));
         Assert.Equal(model.Schema, loaded.Schema);
         Assert.Equal(model.Reliability, loaded.Reliability);
+        Assert.Equal(model.Contributions(fresh).SelectMany(c => c), loaded.Contributions(fresh).SelectMany(c => c));
+    }
+
+    [Fact]
+    public void CreateScorer_OneRowAtATimeAndParallelBatch_EqualTheBatchPredictions()
+    {
+        var (features, labels) = Synthetic(1500, seed: 6);
+        var model = ResponseTrainer.Fit(features, labels, new ResponseOptions { Trees = SmallTrees });
+        var (fresh, _) = Synthetic(400, seed: 7);
+        var batch = model.PredictProbabilities(fresh);
+        var scorer = model.CreateScorer();
+
+        var single = model.Encoder.Encode(fresh).Select(scorer.Probability).ToArray();
+
+        Assert.Equal(batch, single);
+        Assert.Equal(batch, model.PredictProbabilities(fresh, threads: 3));
+        Assert.Throws<ArgumentException>(() => scorer.Probability(new float[model.Encoder.Width + 1]));
     }
 
     [Fact]
