@@ -24,9 +24,16 @@ using PromoPilot.Storage;
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 //   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
+//   decide-engine CAMPAIGNS.json [DECISIONS] [ROUNDS]   the decision engine alone, one thread (DecideEngineBench.cs)
 //   event-append duckdb|postgres [TOTAL] [WRITERS] [BATCH] [RUNS]   serving-store event append throughput (EventAppendBench.cs)
 //   response-scoring [ROWS] [THREADS] [RUNS]   single-row latency and batch time of a loaded response model (ResponseScoringBench.cs)
 var mode = args[0];
+if (mode == "decide-engine")
+{
+    DecideEngineBench.Run(args);
+    return;
+}
+
 if (mode == "event-append")
 {
     await EventAppendBench.RunAsync(args);

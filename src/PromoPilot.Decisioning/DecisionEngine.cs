@@ -16,7 +16,8 @@ namespace PromoPilot.Decisioning;
 public sealed class DecisionEngine
 {
     private static readonly IReadOnlyDictionary<string, double> NoFeatures = new Dictionary<string, double>();
-    private static readonly string FallbackCampaign = "fallback";
+    private const string FallbackCampaign = "fallback";
+    private const string FrequencyCapCheck = "frequency_cap";
     private readonly Assigner[] _experiments;
 
     /// <exception cref="ArgumentException">The options are invalid (the message names each).</exception>
@@ -58,25 +59,30 @@ public sealed class DecisionEngine
         var orderValue = (double)(user?.AverageOrderValue(Options.DefaultOrderValue) ?? Options.DefaultOrderValue);
         var cartValue = request.CartValue;
         var eligible = new List<Candidate>();
-        var rejected = new List<TraceEntry>();
+        var rejected = request.Explain ? new List<TraceEntry>() : null;
+        var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
         var arms = new Dictionary<string, string>(StringComparer.Ordinal);
         var offersConsidered = 0;
         foreach (var campaign in campaigns)
         {
             var definition = campaign.Definition;
             offersConsidered += campaign.Offers.Length;
-            var reason = CampaignRejection(campaign, request, user, context, online, spend, now, out var passed);
-            if (reason is not null)
+            var failed = CampaignRejection(campaign, request, user, context, online, spend, now);
+            if (failed is { } check)
             {
-                passed.Add(reason);
-                foreach (var offer in campaign.Offers)
-                {
-                    rejected.Add(new TraceEntry(definition.Id, offer.Id, "rejected", passed, null));
-                }
-
-                if (reason.StartsWith("holdout", StringComparison.Ordinal))
+                rejections[check.Key] = rejections.GetValueOrDefault(check.Key) + campaign.Offers.Length;
+                if (check.Key == CompiledCampaign.HoldoutCheck)
                 {
                     arms[definition.Id] = CampaignHoldout.Holdout;
+                }
+
+                if (rejected is not null)
+                {
+                    var reasons = campaign.ReasonsUntil(check);
+                    foreach (var offer in campaign.Offers)
+                    {
+                        rejected.Add(new TraceEntry(definition.Id, offer.Id, "rejected", reasons, null));
+                    }
                 }
 
                 continue;
@@ -85,24 +91,30 @@ public sealed class DecisionEngine
             arms[definition.Id] = CampaignHoldout.Treatment;
             foreach (var offer in campaign.Offers)
             {
-                var offerReason = OfferRejection(offer, request, cartValue, spend);
-                if (offerReason is not null)
+                if (OfferRejection(offer, request, cartValue, spend) is { } offerCheck)
                 {
-                    rejected.Add(new TraceEntry(definition.Id, offer.Id, "rejected", [.. passed, offerReason], null));
+                    rejections[offerCheck.Key] = rejections.GetValueOrDefault(offerCheck.Key) + 1;
+                    rejected?.Add(new TraceEntry(definition.Id, offer.Id, "rejected", [.. campaign.Passed, offerCheck.Failed], null));
                     continue;
                 }
 
                 var score = Score(offer, user, prediction, orderValue);
-                eligible.Add(new Candidate(offer, score, passed));
+                eligible.Add(new Candidate(offer, score, campaign.Passed));
             }
         }
 
         eligible.Sort((a, b) =>
         {
             var byScore = b.Score.Total.CompareTo(a.Score.Total);
-            return byScore != 0 ? byScore : string.CompareOrdinal(a.Offer.Campaign.Id + "/" + a.Offer.Id, b.Offer.Campaign.Id + "/" + b.Offer.Id);
+            if (byScore != 0)
+            {
+                return byScore;
+            }
+
+            var byCampaign = string.CompareOrdinal(a.Offer.Campaign.Id, b.Offer.Campaign.Id);
+            return byCampaign != 0 ? byCampaign : string.CompareOrdinal(a.Offer.Id, b.Offer.Id);
         });
-        return new Ranking(eligible, rejected, arms, campaigns.Length, offersConsidered, prediction);
+        return new Ranking(eligible, (IReadOnlyList<TraceEntry>?)rejected ?? [], rejections, arms, campaigns.Length, offersConsidered, prediction);
     }
 
     /// <summary>
@@ -160,7 +172,7 @@ public sealed class DecisionEngine
         foreach (var (candidate, reasons) in chosen)
         {
             offers.Add(ToDecision(offers.Count + 1, candidate, user));
-            entries.Add(new TraceEntry(candidate.Offer.Campaign.Id, candidate.Offer.Id, "selected", reasons, candidate.Score));
+            entries.Add(new TraceEntry(candidate.Offer.Campaign.Id, candidate.Offer.Id, "selected", reasons, null)); // its score is on the offer
         }
 
         if (offers.Count == 0 && Options.Fallback is { } fallback)
@@ -177,10 +189,16 @@ public sealed class DecisionEngine
             entries.AddRange(ranking.Rejected);
         }
 
-        var rejections = ranking.Rejected.Concat(capped)
-            .GroupBy(r => ReasonKey(r.Reasons[^1]), StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var rejections = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (check, count) in ranking.Rejections)
+        {
+            rejections[check] = count;
+        }
+
+        if (capped.Count > 0)
+        {
+            rejections[FrequencyCapCheck] = rejections.GetValueOrDefault(FrequencyCapCheck) + capped.Count;
+        }
 
         var variants = new Dictionary<string, string>(ranking.Arms, StringComparer.Ordinal);
         foreach (var experiment in _experiments)
@@ -200,107 +218,81 @@ public sealed class DecisionEngine
         return new Decision(decisionId, request.UserId, request.Placement, now, offers, items, variants, user is not null, trace);
     }
 
-    private static string? CampaignRejection(
+    /// <summary>The first check the campaign fails for this request, or null when it may serve the shopper.</summary>
+    private static CampaignCheck? CampaignRejection(
         CompiledCampaign campaign,
         DecisionRequest request,
         UserSnapshot? user,
         DecisionRuleContext context,
         IReadOnlyDictionary<string, double> online,
         IReadOnlyDictionary<string, CampaignSpend>? spend,
-        DateTimeOffset now,
-        out List<string> passed)
+        DateTimeOffset now)
     {
         var definition = campaign.Definition;
-        passed = [];
         if (!definition.IsLiveAt(now))
         {
-            return $"window: not live at {now:O}";
+            return CompiledCampaign.Window;
         }
 
-        if (campaign.Channels is { } channels)
+        if (campaign.Channels is { } channels && (request.Channel is null || !channels.Contains(request.Channel)))
         {
-            if (request.Channel is null || !channels.Contains(request.Channel))
-            {
-                return $"channel: {request.Channel ?? "none"} not in [{string.Join(", ", definition.Channels!)}]";
-            }
-
-            passed.Add($"channel: {request.Channel} passed");
+            return campaign.ChannelCheck;
         }
 
-        if (definition.FirstPurchaseOnly)
+        if (definition.FirstPurchaseOnly && ((user?.HasPurchased ?? false) || online.GetValueOrDefault("purchases") > 0))
         {
-            if ((user?.HasPurchased ?? false) || online.GetValueOrDefault("purchases") > 0)
-            {
-                return "first_purchase: the shopper has bought before";
-            }
-
-            passed.Add("first_purchase: passed");
+            return campaign.FirstPurchaseCheck;
         }
 
-        if (definition.Segment is { } segment)
+        if (definition.Segment is { } segment && !string.Equals(user?.Segment, segment, StringComparison.Ordinal))
         {
-            if (!string.Equals(user?.Segment, segment, StringComparison.Ordinal))
-            {
-                return $"segment: {user?.Segment ?? "none"} is not {segment}";
-            }
-
-            passed.Add($"segment: {segment} passed");
+            return campaign.SegmentCheck;
         }
 
-        if (campaign.Audience is { } audience)
+        if (campaign.Audience is { } audience && !audience.Predicate(context))
         {
-            if (!audience.Predicate(context))
-            {
-                return $"audience: {audience.Text} failed";
-            }
-
-            passed.Add($"audience: {audience.Text} passed");
+            return campaign.AudienceCheck;
         }
 
         if (spend is not null && spend.TryGetValue(definition.Id, out var spent))
         {
             if (campaign.BudgetCents is { } budget && spent.SpentCents >= budget)
             {
-                return "budget: campaign budget spent";
+                return campaign.BudgetSpent;
             }
 
             if (definition.MaxRedemptions is { } max && spent.Redemptions >= max)
             {
-                return "redemptions: campaign redemption limit reached";
+                return campaign.RedemptionsReached;
             }
         }
 
-        if (CampaignHoldout.Arm(campaign.Holdout, request.UserId) == CampaignHoldout.Holdout)
-        {
-            return $"holdout: the shopper is in the campaign's {definition.HoldoutFraction:P0} holdout";
-        }
-
-        passed.Add("holdout: treatment");
-        return null;
+        return CampaignHoldout.Arm(campaign.Holdout, request.UserId) == CampaignHoldout.Holdout ? campaign.HoldoutRejection : null;
     }
 
-    private static string? OfferRejection(CompiledOffer offer, DecisionRequest request, decimal cartValue, IReadOnlyDictionary<string, CampaignSpend>? spend)
+    /// <summary>The first check the offer fails, or null when it is eligible.</summary>
+    private static CampaignCheck? OfferRejection(CompiledOffer offer, DecisionRequest request, decimal cartValue, IReadOnlyDictionary<string, CampaignSpend>? spend)
     {
         var definition = offer.Definition;
         if (definition.MinimumBasket > 0 && cartValue < definition.MinimumBasket)
         {
-            return $"minimum_basket: cart {cartValue} below {definition.MinimumBasket}";
+            return offer.MinimumBasketCheck;
         }
 
         if (definition.Type == OfferType.MemberPrice && !request.IsMember)
         {
-            return "membership: member price for members only";
+            return CompiledOffer.MembersOnly;
         }
 
         if (definition.Stock == 0)
         {
-            return "stock: none left";
+            return CompiledOffer.NoStock;
         }
 
         if (spend is not null && offer.Campaign.BudgetCents is { } budget && definition.CostPerRedemption is { } cost
             && spend.TryGetValue(offer.Campaign.Id, out var spent) && budget - spent.SpentCents < CompiledCampaign.Cents(cost))
         {
-            return $"budget: less than one redemption ({cost}) left";
+            return offer.BudgetLeftCheck;
         }
 
         return null;
@@ -374,12 +366,6 @@ public sealed class DecisionEngine
         return new OfferDecision(rank, offer.Campaign.Id, offer.Id, Snake(definition.Type), definition.Name, definition.CostPerRedemption, featured, candidate.Score);
     }
 
-    private static string ReasonKey(string reason)
-    {
-        var colon = reason.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 ? reason[..colon] : reason;
-    }
-
     private static string Snake(OfferType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
 
     /// <summary>An eligible offer with its score and the checks it passed.</summary>
@@ -404,9 +390,12 @@ public sealed class DecisionEngine
     }
 
     /// <summary>The pure part of a decision: eligible offers best first, rejected ones with their reasons, campaign arms.</summary>
+    /// <param name="Rejected">Every rejected offer with its reasons, only when the request asked to explain.</param>
+    /// <param name="Rejections">Rejected offers by the check they failed.</param>
     public sealed record Ranking(
         IReadOnlyList<Candidate> Eligible,
         IReadOnlyList<TraceEntry> Rejected,
+        IReadOnlyDictionary<string, int> Rejections,
         IReadOnlyDictionary<string, string> Arms,
         int CampaignsConsidered,
         int OffersConsidered,

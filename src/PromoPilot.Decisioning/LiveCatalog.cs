@@ -4,17 +4,80 @@ using PromoPilot.Measurement.Experiments.Assignment;
 
 namespace PromoPilot.Decisioning;
 
-/// <summary>A campaign compiled for serving: its audience rule, channel and placement sets, and holdout assignment.</summary>
+/// <summary>
+/// An eligibility check as the trace reports it: its key (rejections are counted by it), the reason when it fails,
+/// and how many of the campaign's passed checks come before it.
+/// </summary>
+internal sealed record CampaignCheck(string Key, string Failed, int PassedBefore);
+
+/// <summary>
+/// A campaign compiled for serving: its audience rule, channel set, holdout assignment, and the texts of its checks,
+/// written once here so a decision allocates no reason strings.
+/// </summary>
 internal sealed class CompiledCampaign
 {
+    public const string HoldoutCheck = "holdout";
+
+    public static readonly CampaignCheck Window = new("window", "window: not live now", 0);
+
     public CompiledCampaign(CampaignDefinition definition, RuleSchema schema)
     {
         Definition = definition;
         Audience = definition.Audience is { } audience ? Rule.Parse(audience, schema) : null;
         Channels = definition.Channels is { } channels ? channels.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
         Holdout = CampaignHoldout.Assigner(definition);
+        var passed = new List<string>();
+        if (definition.Channels is { } list)
+        {
+            ChannelCheck = new("channel", $"channel: not in [{string.Join(", ", list)}]", passed.Count);
+            passed.Add($"channel: in [{string.Join(", ", list)}] passed");
+        }
+
+        if (definition.FirstPurchaseOnly)
+        {
+            FirstPurchaseCheck = new("first_purchase", "first_purchase: the shopper has bought before", passed.Count);
+            passed.Add("first_purchase: passed");
+        }
+
+        if (definition.Segment is { } segment)
+        {
+            SegmentCheck = new("segment", $"segment: not {segment}", passed.Count);
+            passed.Add($"segment: {segment} passed");
+        }
+
+        if (Audience is { } rule)
+        {
+            AudienceCheck = new("audience", $"audience: {rule.Text} failed", passed.Count);
+            passed.Add($"audience: {rule.Text} passed");
+        }
+
+        BudgetSpent = new("budget", "budget: campaign budget spent", passed.Count);
+        RedemptionsReached = new("redemptions", "redemptions: campaign redemption limit reached", passed.Count);
+        HoldoutRejection = new(HoldoutCheck, $"holdout: the shopper is in the campaign's {definition.HoldoutFraction.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)} holdout", passed.Count);
+        passed.Add("holdout: treatment");
+        Passed = [.. passed];
         Offers = [.. definition.Offers.Select(o => new CompiledOffer(this, o))];
     }
+
+    public CampaignCheck? ChannelCheck { get; }
+
+    public CampaignCheck? FirstPurchaseCheck { get; }
+
+    public CampaignCheck? SegmentCheck { get; }
+
+    public CampaignCheck? AudienceCheck { get; }
+
+    public CampaignCheck BudgetSpent { get; }
+
+    public CampaignCheck RedemptionsReached { get; }
+
+    public CampaignCheck HoldoutRejection { get; }
+
+    /// <summary>The texts of every check the campaign has, passed, in order (the last is the holdout).</summary>
+    public string[] Passed { get; }
+
+    /// <summary>The trace of a campaign rejected by <paramref name="check"/>: the checks passed before it, then its failure.</summary>
+    public IReadOnlyList<string> ReasonsUntil(CampaignCheck check) => [.. Passed.AsSpan(0, check.PassedBefore), check.Failed];
 
     public CampaignDefinition Definition { get; }
 
@@ -33,9 +96,17 @@ internal sealed class CompiledCampaign
     public static long Cents(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.AwayFromZero);
 }
 
-/// <summary>An offer compiled for serving.</summary>
+/// <summary>An offer compiled for serving, with the texts of its own checks.</summary>
 internal sealed class CompiledOffer(CompiledCampaign campaign, OfferDefinition definition)
 {
+    public static readonly CampaignCheck MembersOnly = new("membership", "membership: member price for members only", 0);
+
+    public static readonly CampaignCheck NoStock = new("stock", "stock: none left", 0);
+
+    public CampaignCheck MinimumBasketCheck { get; } = new("minimum_basket", $"minimum_basket: cart below {definition.MinimumBasket}", 0);
+
+    public CampaignCheck BudgetLeftCheck { get; } = new("budget", $"budget: less than one redemption ({definition.CostPerRedemption}) left", 0);
+
     public CompiledCampaign Campaign { get; } = campaign;
 
     public OfferDefinition Definition { get; } = definition;
