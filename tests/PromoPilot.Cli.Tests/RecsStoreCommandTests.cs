@@ -176,3 +176,37 @@ public sealed class RecsStoreCommandTests : IDisposable
         Assert.Equal(root.GetProperty("popular_ndcg").GetDouble(), root.GetProperty("ndcg").GetDouble(), 12);
     }
 }
+
+public sealed class RecsTuneCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void TrainTune_ItemKnn_RecordsTheGridAndStoresTheChosenParameters()
+    {
+        var db = Path.Combine(_folder.Path, "store.duckdb");
+        var sample = Path.Combine(AppContext.BaseDirectory, "samples", "online_retail_sample.csv.gz");
+        Assert.Equal(0, Run("import", "--kind", "online-retail", "--input", sample, "--db", db).Code);
+
+        var (code, stdout, stderr) = Run("recs", "train", "--db", db, "--algo", "itemknn", "--param", "weighting=none", "--tune", "--json");
+
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var tuning = root.GetProperty("metrics").GetProperty("tuning");
+        var candidates = tuning.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.Equal(4, candidates.Count); // neighbours 25, 50, 100, 200; weighting fixed by --param
+        Assert.All(candidates, c => Assert.Equal("none", c.GetProperty("parameters").GetProperty("weighting").GetString()));
+        var best = candidates.MaxBy(c => c.GetProperty("ndcg").GetDouble());
+        var chosen = tuning.GetProperty("chosen").GetProperty("neighbors").GetString();
+        Assert.Equal(best.GetProperty("parameters").GetProperty("neighbors").GetString(), chosen);
+        Assert.Equal(int.Parse(chosen!, System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("parameters").GetProperty("neighbors").GetInt32());
+        Assert.Contains("2011-10-10 to 2011-11-09", tuning.GetProperty("validation").GetString(), StringComparison.Ordinal); // the window before the test window
+
+        using var store = DuckDbStore.Open(db);
+        var stored = store.Query("SELECT json_extract_string(parameters, '$.neighbors') AS n, json_extract_string(metrics, '$.tuning.chosen.neighbors') AS c FROM recs_models")[0];
+        Assert.Equal(chosen, stored["n"]);
+        Assert.Equal(chosen, stored["c"]);
+    }
+}

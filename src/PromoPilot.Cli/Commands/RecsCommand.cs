@@ -24,6 +24,7 @@ internal static class RecsCommand
         var holdoutDays = new Option<int>("--holdout-days") { Description = "With --db: days held out at the end.", DefaultValueFactory = _ => 30 };
         var weights = RecsStoreCommands.WeightOption();
         var repeats = RecsStoreCommands.RepeatsOption();
+        var tune = RecsStoreCommands.TuneOption();
         var algo = new Option<string>("--algo") { Description = $"Algorithm: {string.Join(" | ", RecommenderCatalog.Names)}.", Required = true };
         var split = new Option<string>("--split") { Description = "stratified (per-user random) | last (leave-last-k) | temporal (global cut at a quantile of time).", DefaultValueFactory = _ => "stratified" };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share held out: per user (stratified) or of the time range's interactions (temporal).", DefaultValueFactory = _ => 0.25 };
@@ -35,14 +36,14 @@ internal static class RecsCommand
         var json = CommonOptions.Json();
         var command = new Command("eval", "Fit a model on a train split and score its top-K on the held-out interactions.")
         {
-            dataset, input, db, dbDataset, holdoutDays, weights, repeats, algo, split, testFraction, lastK, seed, k, parameters, validation, json,
+            dataset, input, db, dbDataset, holdoutDays, weights, repeats, tune, algo, split, testFraction, lastK, seed, k, parameters, validation, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
             if (parse.GetValue(db) is { } dbPath)
             {
                 return EvalStore(console, dbPath, parse.GetValue(dbDataset), parse.GetValue(holdoutDays), parse.GetValue(algo)!, parse.GetValue(parameters) ?? [],
-                    parse.GetValue(weights) ?? [], parse.GetValue(repeats), parse.GetValue(k), parse.GetValue(json));
+                    parse.GetValue(weights) ?? [], parse.GetValue(repeats), parse.GetValue(k), parse.GetValue(tune), parse.GetValue(json));
             }
 
             if (parse.GetValue(input) is null)
@@ -56,12 +57,28 @@ internal static class RecsCommand
             }
 
             var data = ReadMovieLens(parse.GetValue(input)!);
-            var model = RecommenderCatalog.Create(parse.GetValue(algo)!, ParseParameters(parse.GetValue(parameters) ?? []));
+            var given = ParseParameters(parse.GetValue(parameters) ?? []);
+            RecommenderCatalog.Create(parse.GetValue(algo)!, given);
             var chosen = MakeSplit(data, parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed));
             if (parse.GetValue(validation))
             {
                 chosen = MakeSplit((Rows(chosen.Train), data.Users, data.Items), parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed) + 1000);
             }
+
+            Dictionary<string, object?>? tuning = null;
+            double tuneSeconds = 0;
+            if (parse.GetValue(tune))
+            {
+                // The same split of the train part with seed + 1000: the test split is never looked at.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var carved = MakeSplit((Rows(chosen.Train), data.Users, data.Items), parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed) + 1000);
+                var result = RecommenderTuning.Search(parse.GetValue(algo)!, carved, parse.GetValue(k), given);
+                given = new Dictionary<string, string>(result.Best, StringComparer.OrdinalIgnoreCase);
+                tuning = RecsStoreCommands.TuningReport(result, $"{parse.GetValue(split)} split of the train part, seed + 1000");
+                tuneSeconds = clock.Elapsed.TotalSeconds;
+            }
+
+            var model = RecommenderCatalog.Create(parse.GetValue(algo)!, given);
             var run = RecommenderEvaluator.Run(model, chosen, parse.GetValue(k));
             var m = run.Metrics;
             var report = new
@@ -85,6 +102,9 @@ internal static class RecsCommand
                 split = parse.GetValue(split) + (parse.GetValue(validation) ? " (validation carved from train)" : ""),
                 seed = parse.GetValue(seed),
                 threads = Environment.ProcessorCount,
+                parameters = given,
+                tuning,
+                tune_seconds = parse.GetValue(tune) ? tuneSeconds : (double?)null,
             };
             if (parse.GetValue(json))
             {
@@ -101,7 +121,7 @@ internal static class RecsCommand
         return command;
     }
 
-    private static int EvalStore(CliConsole console, string dbPath, string? dataset, int days, string algorithm, string[] parameters, string[] weights, string? repeats, int k, bool json)
+    private static int EvalStore(CliConsole console, string dbPath, string? dataset, int days, string algorithm, string[] parameters, string[] weights, string? repeats, int k, bool tune, bool json)
     {
         var path = CommonOptions.ExistingDb(dbPath);
         if (days <= 0)
@@ -118,6 +138,13 @@ internal static class RecsCommand
         var data = RecsStoreCommands.Load(store, dataset, RecsStoreCommands.ParseWeights(weights), RecsStoreCommands.SumRepeats(repeats), coldItems: false);
         var given = ParseParameters(parameters);
         RecommenderCatalog.Create(algorithm, given, data.Attributes);
+        Dictionary<string, object?>? tuning = null;
+        if (tune)
+        {
+            var end = data.To ?? throw new ArgumentException("the interactions carry no time: no temporal split.");
+            (given, tuning) = RecsStoreCommands.Tune(data, algorithm, given, end.AddDays(-days), days, k, console);
+        }
+
         var report = new Dictionary<string, object?> { ["algo"] = algorithm.ToLowerInvariant(), ["dataset"] = data.Dataset };
         foreach (var (key, value) in RecsStoreCommands.Holdout(data, algorithm, given, days, k, null))
         {
@@ -125,6 +152,8 @@ internal static class RecsCommand
         }
 
         report["split"] = "temporal (new items of the last days; users without earlier history skipped)";
+        report["parameters"] = given;
+        report["tuning"] = tuning;
         report["threads"] = Environment.ProcessorCount;
         if (json)
         {

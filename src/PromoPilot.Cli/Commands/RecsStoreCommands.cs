@@ -48,10 +48,11 @@ internal static class RecsStoreCommands
         var holdoutDays = new Option<int>("--holdout-days") { Description = "Check the model on the last N days first (fit before them, score the new items bought in them), then fit on everything; 0 skips the check.", DefaultValueFactory = _ => 30 };
         var k = new Option<int>("--k") { Description = "List length of the holdout check.", DefaultValueFactory = _ => 10 };
         var coldItems = new Option<bool>("--cold-items") { Description = "Also give the model the catalog's products nobody interacted with (content-based cold-start items)." };
+        var tune = TuneOption();
         var json = CommonOptions.Json();
         var command = new Command("train", "Fit a recommender on the store's interactions and store it as a new model version.")
         {
-            db, dataset, algo, seed, parameters, weights, repeats, holdoutDays, k, coldItems, json,
+            db, dataset, algo, seed, parameters, weights, repeats, holdoutDays, k, coldItems, tune, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -81,9 +82,24 @@ internal static class RecsStoreCommands
             console.Log($"recs train {algorithm} on {data.Dataset}: {data.UserIds.Length} users, {data.ItemIds.Length} items, {data.Rows.Count} interactions");
 
             Dictionary<string, object?>? metrics = null;
+            Dictionary<string, object?>? tuning = null;
+            if (parse.GetValue(tune))
+            {
+                // Validation = the window before the test window (or before the end when there is no test): never the test.
+                var window = days > 0 ? days : 30;
+                var end = data.To ?? throw new ArgumentException("--tune needs interactions with times.");
+                (given, tuning) = Tune(data, algorithm, given, days > 0 ? end.AddDays(-days) : end.AddTicks(1), window, listLength, console);
+            }
+
             if (days > 0)
             {
                 metrics = Holdout(data, algorithm, given, days, listLength, console);
+            }
+
+            if (tuning is not null)
+            {
+                metrics ??= [];
+                metrics["tuning"] = tuning;
             }
 
             var matrix = data.Matrix();
@@ -419,6 +435,41 @@ internal static class RecsStoreCommands
         result["popular_precision"] = popular.Metrics.Precision;
         return result;
     }
+
+    internal static Option<bool> TuneOption() => new("--tune")
+    {
+        Description = "Pick the model's parameters by a small grid search on a validation split carved from the training data (never the test split); the grid and scores go into the metrics.",
+    };
+
+    /// <summary>
+    /// Tunes on the interactions before <paramref name="testCutoff"/> only: the last <paramref name="days"/> days before it
+    /// are the validation window (new items of users with earlier history).
+    /// </summary>
+    internal static (Dictionary<string, string> Best, Dictionary<string, object?> Report) Tune(
+        RecsStoreData data, string algorithm, IReadOnlyDictionary<string, string> given, DateTime testCutoff, int days, int k, CliConsole? console)
+    {
+        var trainRows = data.Rows.Where(r => r.Timestamp < testCutoff.Ticks).ToList();
+        var validationCutoff = testCutoff.AddDays(-days);
+        var (validation, _) = RecommendationSplits.TemporalUnseen(trainRows, data.UserIds.Length, data.ItemIds.Length, validationCutoff.Ticks);
+        var result = RecommenderTuning.Search(algorithm, validation, k, given, data.Attributes);
+        console?.Log($"tuning {algorithm} on the {days} days before {testCutoff:yyyy-MM-dd}: chose {RecommenderTuning.Describe(result.Best)}");
+        return (new Dictionary<string, string>(result.Best, StringComparer.OrdinalIgnoreCase), TuningReport(result, $"temporal: new items of {validationCutoff:yyyy-MM-dd} to {testCutoff:yyyy-MM-dd}, fitted on what came before"));
+    }
+
+    internal static Dictionary<string, object?> TuningReport(TuningResult result, string validation) => new()
+    {
+        ["metric"] = $"ndcg@{result.K}",
+        ["validation"] = validation,
+        ["chosen"] = result.Best,
+        ["candidates"] = result.Candidates.Select(c => new Dictionary<string, object?>
+        {
+            ["parameters"] = c.Parameters,
+            ["ndcg"] = c.Metrics.Ndcg,
+            ["precision"] = c.Metrics.Precision,
+            ["recall"] = c.Metrics.Recall,
+            ["fit_seconds"] = c.FitSeconds,
+        }).ToList(),
+    };
 
     internal static Dictionary<string, string> ParseParameters(string[] values)
     {
