@@ -24,7 +24,14 @@ using PromoPilot.Storage;
 //   experiment-calibration [--seed S] [--runs N]   false positives, coverage and CUPED variance by simulation (ExperimentCalibrationBench.cs)
 //   experiment-sequential [--seed S] [--runs N] [--bandit-runs M]   A/A calibration of the sequential test, bandit regret (SequentialCalibrationBench.cs)
 //   experiment-assign [UNITS] [ROUNDS]   batch experiment assignment of UNITS ids (ExperimentAssignBench.cs)
+//   recs-als USERS ITEMS INTERACTIONS FACTORS [SCORE_USERS] [SEED]   ALS seconds per iteration and recommend-all throughput on a synthetic matrix (RecsAlsBench.cs)
 var mode = args[0];
+if (mode == "recs-als")
+{
+    RecsAlsBench.Run(args);
+    return;
+}
+
 if (mode == "experiment-calibration")
 {
     ExperimentCalibrationBench.Run(args);
