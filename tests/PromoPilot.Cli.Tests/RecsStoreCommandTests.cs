@@ -210,3 +210,33 @@ public sealed class RecsTuneCommandTests : IDisposable
         Assert.Equal(chosen, stored["c"]);
     }
 }
+
+public sealed class RecsDegenerateInputTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Train_StoreWithoutInteractions_ExitsOneSayingSo()
+    {
+        var db = Path.Combine(_folder.Path, "empty.duckdb");
+        DuckDbStore.Open(db).Dispose();
+
+        var (code, stdout, stderr) = Run("recs", "train", "--db", db, "--algo", "pop", "--json");
+
+        Assert.Equal(1, code);
+        Assert.Contains("no interactions", stderr, StringComparison.Ordinal);
+        Assert.Contains("no interactions", JsonDocument.Parse(stdout).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Eval_NeitherInputNorDb_ExitsOneNamingBoth()
+    {
+        var (code, _, stderr) = Run("recs", "eval", "--algo", "pop", "--json");
+
+        Assert.Equal(1, code);
+        Assert.Contains("--input", stderr, StringComparison.Ordinal);
+        Assert.Contains("--db", stderr, StringComparison.Ordinal);
+    }
+}
