@@ -6,7 +6,8 @@ using PromoPilot.Models.Recommendation;
 /// ALS speed on a synthetic implicit matrix (issue 7): USERS x ITEMS with about INTERACTIONS distinct cells, item
 /// popularity skewed (item = ITEMS · u² for uniform u, so low indices are popular), every user at least one item.
 /// Seconds per iteration = (fit with 3 sweeps − fit with 1 sweep) / 2, so set-up (initial factors, transpose) is left
-/// out; then recommend-all throughput: top-10 over every item for SCORE_USERS users with RecommendBatch.
+/// out (CPU seconds of the process are reported beside wall seconds: on a shared machine CPU seconds / cores is
+/// what a quiet machine would take, roughly); then recommend-all throughput: top-10 over every item for SCORE_USERS users with RecommendBatch.
 /// Usage: recs-als USERS ITEMS INTERACTIONS FACTORS [SCORE_USERS=2000] [SEED=1]
 /// </summary>
 internal static class RecsAlsBench
@@ -25,13 +26,16 @@ internal static class RecsAlsBench
         var generate = clock.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"generated {matrix.Rows:N0} x {matrix.Columns:N0}, {matrix.NonZeros:N0} interactions in {generate:F1} s; load {Load()}");
 
+        var cpu = new double[4];
         double Fit(int iterations)
         {
             var model = new AlsRecommender(new AlsOptions { Factors = factors, Iterations = iterations, Seed = seed });
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             var t = Stopwatch.StartNew();
             model.Fit(matrix);
             var seconds = t.Elapsed.TotalSeconds;
-            Console.Error.WriteLine($"fit {iterations} sweep(s): {seconds:F1} s; load {Load()}");
+            cpu[iterations] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpuBefore;
+            Console.Error.WriteLine($"fit {iterations} sweep(s): {seconds:F1} s wall, {cpu[iterations]:F1} s CPU; load {Load()}");
             last = model;
             return seconds;
         }
@@ -39,6 +43,7 @@ internal static class RecsAlsBench
         var one = Fit(1);
         var three = Fit(3);
         var perIteration = (three - one) / 2;
+        var cpuPerIteration = (cpu[3] - cpu[1]) / 2;
 
         var sample = Enumerable.Range(0, scoreUsers).Select(n => (int)((long)n * users / scoreUsers)).ToArray();
         var score = Stopwatch.StartNew();
@@ -55,6 +60,7 @@ internal static class RecsAlsBench
             fit_1_sweep_seconds = one,
             fit_3_sweeps_seconds = three,
             seconds_per_iteration = perIteration,
+            cpu_seconds_per_iteration = cpuPerIteration,
             recommend_users = lists.Count,
             recommend_seconds = scoreSeconds,
             recommend_users_per_second = lists.Count / scoreSeconds,
