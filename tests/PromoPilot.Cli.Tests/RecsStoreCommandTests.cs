@@ -59,6 +59,20 @@ public sealed class RecsStoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_WeightsAndRepeats_AreRecordedInTheParametersAndChangeTheMatrix()
+    {
+        var (code, stdout, stderr) = Run("recs", "train", "--db", Db, "--algo", "hybrid", "--weight", "purchase=2", "--repeats", "sum", "--holdout-days", "0", "--json");
+
+        Assert.True(code == 0, stderr);
+        var parameters = JsonDocument.Parse(stdout).RootElement.GetProperty("parameters");
+        Assert.Equal(2, parameters.GetProperty("event_weights").GetProperty("purchase").GetDouble());
+        Assert.Equal(1, parameters.GetProperty("event_weights").GetProperty("view").GetDouble());
+        Assert.Equal("sum", parameters.GetProperty("repeats").GetString());
+        var members = parameters.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("algo").GetString()).ToList();
+        Assert.Equal(["ease", "itemknn", "content", "pop"], members);
+    }
+
+    [Fact]
     public void Train_Twice_IncrementsTheVersionAndRecommendUsesTheLatest()
     {
         Assert.Equal(0, Run("recs", "train", "--db", Db, "--algo", "pop", "--holdout-days", "0", "--json").Code);

@@ -77,7 +77,9 @@ internal static class RecsStoreCommands
             }
 
             using var store = CommonOptions.OpenStore(path);
-            var data = Load(store, parse.GetValue(dataset), ParseWeights(parse.GetValue(weights) ?? []), SumRepeats(parse.GetValue(repeats)), parse.GetValue(coldItems));
+            var eventWeights = ParseWeights(parse.GetValue(weights) ?? []);
+            var sumRepeats = SumRepeats(parse.GetValue(repeats));
+            var data = Load(store, parse.GetValue(dataset), eventWeights, sumRepeats, parse.GetValue(coldItems));
             RecommenderCatalog.Create(algorithm, given, data.Attributes); // bad names or values fail before any fitting
             console.Log($"recs train {algorithm} on {data.Dataset}: {data.UserIds.Length} users, {data.ItemIds.Length} items, {data.Rows.Count} interactions");
 
@@ -127,7 +129,11 @@ internal static class RecsStoreCommands
             }
 
             var createdAt = console.Clock.GetUtcNow();
-            var parametersJson = JsonSerializer.Serialize(ParametersOf(model), SnakeCase);
+            // The model's options plus how the matrix was built (recommend weighs a user's newer events the same way).
+            var parameterNode = JsonSerializer.SerializeToNode(ParametersOf(model), SnakeCase)!.AsObject();
+            parameterNode["event_weights"] = JsonSerializer.SerializeToNode(eventWeights, SnakeCase);
+            parameterNode["repeats"] = sumRepeats ? "sum" : "once";
+            var parametersJson = parameterNode.ToJsonString();
             var metricsJson = metrics is null ? null : JsonSerializer.Serialize(metrics, SnakeCase);
             var row = new RecommendationModelRow(version, data.Dataset, model.Algorithm, parametersJson, data.From, data.To, model.Users, model.Items,
                 matrix.Matrix.NonZeros, metricsJson, createdAt, fitSeconds, relative);
@@ -217,7 +223,7 @@ internal static class RecsStoreCommands
             }
 
             // Interactions the model has not seen: all of an unknown user's, a known user's after the model's data.
-            var weights = new EventWeights();
+            var weights = StoredWeights(row.Parameters);
             var recent = history.Where(h => !known || (row.DataTo is { } to && h.First > to))
                 .Select(h => new KeyValuePair<string, float>(h.ItemId, weights.Weight(h.Type, 0)))
                 .Where(kv => kv.Value > 0).ToList();
@@ -264,6 +270,15 @@ internal static class RecsStoreCommands
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The event weights a model was trained with (recorded in its parameters), or the defaults.</summary>
+    private static EventWeights StoredWeights(string parameters)
+    {
+        using var document = JsonDocument.Parse(parameters);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("event_weights", out var w)
+            ? w.Deserialize<EventWeights>(SnakeCase) ?? new EventWeights()
+            : new EventWeights();
     }
 
     /// <summary>The folder beside the store holding its models: store.duckdb → store.recs/.</summary>
@@ -498,7 +513,10 @@ internal static class RecsStoreCommands
         AlsRecommender m => m.Options,
         BprRecommender m => m.Options,
         ContentRecommender m => m.Options,
-        HybridRecommender m => m.Members.Select(x => new Dictionary<string, object> { ["algo"] = x.Model.Algorithm, ["min_history"] = x.MinHistory, ["options"] = ParametersOf(x.Model) }).ToList(),
+        HybridRecommender m => new Dictionary<string, object>
+        {
+            ["members"] = m.Members.Select(x => new Dictionary<string, object> { ["algo"] = x.Model.Algorithm, ["min_history"] = x.MinHistory, ["options"] = ParametersOf(x.Model) }).ToList(),
+        },
         _ => new { },
     };
 
