@@ -27,7 +27,14 @@ using PromoPilot.Storage;
 //   decide-engine CAMPAIGNS.json [DECISIONS] [ROUNDS]   the decision engine alone, one thread (DecideEngineBench.cs)
 //   event-append duckdb|postgres [TOTAL] [WRITERS] [BATCH] [RUNS]   serving-store event append throughput (EventAppendBench.cs)
 //   response-scoring [ROWS] [THREADS] [RUNS]   single-row latency and batch time of a loaded response model (ResponseScoringBench.cs)
+//   recs-als USERS ITEMS INTERACTIONS FACTORS [SCORE_USERS] [SEED]   ALS seconds per iteration and recommend-all throughput on a synthetic matrix (RecsAlsBench.cs)
 var mode = args[0];
+if (mode == "recs-als")
+{
+    RecsAlsBench.Run(args);
+    return;
+}
+
 if (mode == "decide-engine")
 {
     DecideEngineBench.Run(args);

@@ -11,7 +11,8 @@ Models: most-popular; item-kNN cosine with k = 100 neighbours (scores x_u . S, S
 neighbours per row, as the implicit library does); EASE (Steck 2019) with lambda chosen on a validation split carved
 from train (the same stratified split of the train set with seed + 1000), never the test split.
 
-Usage: reference_ease.py DATA_DIR SEED [SEED ...]  -> one JSON line per model and seed on stdout.
+Usage: reference_ease.py DATA_DIR [lambda=L] SEED [SEED ...]  -> one JSON line per model and seed on stdout.
+With lambda=L, EASE uses that lambda (issue 7's reference row: 300) instead of choosing one on the validation split.
 """
 import gzip, json, os, sys, time
 import numpy as np
@@ -112,7 +113,9 @@ def itemknn(x, k=100):
 
 
 def main():
-    folder, seeds = sys.argv[1], [int(s) for s in sys.argv[2:]]
+    folder = sys.argv[1]
+    fixed = [float(a.split("=", 1)[1]) for a in sys.argv[2:] if a.startswith("lambda=")]
+    seeds = [int(s) for s in sys.argv[2:] if not s.startswith("lambda=")]
     rows = read(folder)
     users = max(u for u, _ in rows) + 1
     items = max(i for _, i in rows) + 1
@@ -132,14 +135,17 @@ def main():
         print(json.dumps(dict(algo="ref-itemknn", seed=seed, fit_seconds=fit, **metrics(scores, x, test, popularity, users))), flush=True)
 
         t = time.perf_counter()
-        inner_train, inner_val = split(train, seed + 1000)
-        xi = dense(inner_train, users, items)
-        best = max(LAMBDAS, key=lambda lam: metrics(ease(xi, lam), xi, inner_val, None, users)["ndcg"])
+        if fixed:
+            best = fixed[0]
+        else:
+            inner_train, inner_val = split(train, seed + 1000)
+            xi = dense(inner_train, users, items)
+            best = max(LAMBDAS, key=lambda lam: metrics(ease(xi, lam), xi, inner_val, None, users)["ndcg"])
         tune = time.perf_counter() - t
         t = time.perf_counter()
         scores = ease(x, best)
         fit = time.perf_counter() - t
-        print(json.dumps(dict(algo="ref-ease", seed=seed, fit_seconds=fit, tune_seconds=tune, chosen_lambda=best, **metrics(scores, x, test, popularity, users))), flush=True)
+        print(json.dumps(dict(algo="ref-ease" + (f" (lambda {best:g})" if fixed else ""), seed=seed, fit_seconds=fit, tune_seconds=tune, chosen_lambda=best, **metrics(scores, x, test, popularity, users))), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,21 @@ namespace PromoPilot.Cli.Commands;
 /// <summary>promopilot recs: recommendation models and their offline evaluation (docs/recommendation.md).</summary>
 internal static class RecsCommand
 {
-    public static Command Create(CliConsole console) => new("recs", "Recommendation models: evaluate them offline on a public dataset.") { Eval(console) };
+    public static Command Create(CliConsole console) => new("recs", "Recommendation models: evaluate them offline, train them on the store, recommend from them.")
+    {
+        Eval(console), RecsStoreCommands.Train(console), RecsStoreCommands.Recommend(console),
+    };
 
     private static Command Eval(CliConsole console)
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset format: movielens (u.data or u.data.gz: user, item, rating, timestamp).", DefaultValueFactory = _ => "movielens" };
-        var input = new Option<string>("--input") { Description = "Folder holding the dataset files.", Required = true };
+        var input = new Option<string?>("--input") { Description = "Folder holding the dataset files (or use --db)." };
+        var db = new Option<string?>("--db") { Description = "Evaluate on the store's interactions instead: global temporal split, the last --holdout-days held out, new items only." };
+        var dbDataset = new Option<string?>("--db-dataset") { Description = "With --db: the store's dataset (needed when it holds several)." };
+        var holdoutDays = new Option<int>("--holdout-days") { Description = "With --db: days held out at the end.", DefaultValueFactory = _ => 30 };
+        var weights = RecsStoreCommands.WeightOption();
+        var repeats = RecsStoreCommands.RepeatsOption();
+        var tune = RecsStoreCommands.TuneOption();
         var algo = new Option<string>("--algo") { Description = $"Algorithm: {string.Join(" | ", RecommenderCatalog.Names)}.", Required = true };
         var split = new Option<string>("--split") { Description = "stratified (per-user random) | last (leave-last-k) | temporal (global cut at a quantile of time).", DefaultValueFactory = _ => "stratified" };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share held out: per user (stratified) or of the time range's interactions (temporal).", DefaultValueFactory = _ => 0.25 };
@@ -27,22 +36,49 @@ internal static class RecsCommand
         var json = CommonOptions.Json();
         var command = new Command("eval", "Fit a model on a train split and score its top-K on the held-out interactions.")
         {
-            dataset, input, algo, split, testFraction, lastK, seed, k, parameters, validation, json,
+            dataset, input, db, dbDataset, holdoutDays, weights, repeats, tune, algo, split, testFraction, lastK, seed, k, parameters, validation, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
+            if (parse.GetValue(db) is { } dbPath)
+            {
+                return EvalStore(console, dbPath, parse.GetValue(dbDataset), parse.GetValue(holdoutDays), parse.GetValue(algo)!, parse.GetValue(parameters) ?? [],
+                    parse.GetValue(weights) ?? [], parse.GetValue(repeats), parse.GetValue(k), parse.GetValue(tune), parse.GetValue(json));
+            }
+
+            if (parse.GetValue(input) is null)
+            {
+                throw new ArgumentException("give --input (a MovieLens folder) or --db (a store).");
+            }
+
             if (!string.Equals(parse.GetValue(dataset), "movielens", StringComparison.OrdinalIgnoreCase))
             {
                 throw new ArgumentException($"--dataset '{parse.GetValue(dataset)}' is not supported (expected movielens).");
             }
 
             var data = ReadMovieLens(parse.GetValue(input)!);
-            var model = RecommenderCatalog.Create(parse.GetValue(algo)!, ParseParameters(parse.GetValue(parameters) ?? []));
+            var given = ParseParameters(parse.GetValue(parameters) ?? []);
+            RecommenderCatalog.Create(parse.GetValue(algo)!, given);
             var chosen = MakeSplit(data, parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed));
             if (parse.GetValue(validation))
             {
                 chosen = MakeSplit((Rows(chosen.Train), data.Users, data.Items), parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed) + 1000);
             }
+
+            Dictionary<string, object?>? tuning = null;
+            double tuneSeconds = 0;
+            if (parse.GetValue(tune))
+            {
+                // The same split of the train part with seed + 1000: the test split is never looked at.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var carved = MakeSplit((Rows(chosen.Train), data.Users, data.Items), parse.GetValue(split)!, parse.GetValue(testFraction), parse.GetValue(lastK), parse.GetValue(seed) + 1000);
+                var result = RecommenderTuning.Search(parse.GetValue(algo)!, carved, parse.GetValue(k), given);
+                given = new Dictionary<string, string>(result.Best, StringComparer.OrdinalIgnoreCase);
+                tuning = RecsStoreCommands.TuningReport(result, $"{parse.GetValue(split)} split of the train part, seed + 1000");
+                tuneSeconds = clock.Elapsed.TotalSeconds;
+            }
+
+            var model = RecommenderCatalog.Create(parse.GetValue(algo)!, given);
             var run = RecommenderEvaluator.Run(model, chosen, parse.GetValue(k));
             var m = run.Metrics;
             var report = new
@@ -66,6 +102,9 @@ internal static class RecsCommand
                 split = parse.GetValue(split) + (parse.GetValue(validation) ? " (validation carved from train)" : ""),
                 seed = parse.GetValue(seed),
                 threads = Environment.ProcessorCount,
+                parameters = given,
+                tuning,
+                tune_seconds = parse.GetValue(tune) ? tuneSeconds : (double?)null,
             };
             if (parse.GetValue(json))
             {
@@ -80,6 +119,52 @@ internal static class RecsCommand
             return 0;
         }));
         return command;
+    }
+
+    private static int EvalStore(CliConsole console, string dbPath, string? dataset, int days, string algorithm, string[] parameters, string[] weights, string? repeats, int k, bool tune, bool json)
+    {
+        var path = CommonOptions.ExistingDb(dbPath);
+        if (days <= 0)
+        {
+            throw new ArgumentException($"--holdout-days must be positive, not {days}.");
+        }
+
+        if (k <= 0)
+        {
+            throw new ArgumentException($"--k must be positive, not {k}.");
+        }
+
+        using var store = CommonOptions.OpenStore(path);
+        var data = RecsStoreCommands.Load(store, dataset, RecsStoreCommands.ParseWeights(weights), RecsStoreCommands.SumRepeats(repeats), coldItems: false);
+        var given = ParseParameters(parameters);
+        RecommenderCatalog.Create(algorithm, given, data.Attributes);
+        Dictionary<string, object?>? tuning = null;
+        if (tune)
+        {
+            var end = data.To ?? throw new ArgumentException("the interactions carry no time: no temporal split.");
+            (given, tuning) = RecsStoreCommands.Tune(data, algorithm, given, end.AddDays(-days), days, k, console);
+        }
+
+        var report = new Dictionary<string, object?> { ["algo"] = algorithm.ToLowerInvariant(), ["dataset"] = data.Dataset };
+        foreach (var (key, value) in RecsStoreCommands.Holdout(data, algorithm, given, days, k, null))
+        {
+            report[key] = value;
+        }
+
+        report["split"] = "temporal (new items of the last days; users without earlier history skipped)";
+        report["parameters"] = given;
+        report["tuning"] = tuning;
+        report["threads"] = Environment.ProcessorCount;
+        if (json)
+        {
+            console.WriteJson(report);
+        }
+        else
+        {
+            console.Tables.WriteLine(string.Join(", ", report.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value}"))));
+        }
+
+        return 0;
     }
 
     /// <summary>MovieLens u.data: user id, item id, rating, unix time, tab-separated; ids are 1-based and become indices id − 1.</summary>

@@ -69,6 +69,60 @@ public static class RecommendationSplits
         return Build(interactions, users, items, x => x.Timestamp >= cutoff);
     }
 
+    /// <summary>
+    /// Global temporal split for purchase-style data, predicting new items: interactions are first merged per
+    /// (user, item) (weights summed, the earliest time kept); pairs first seen at or after <paramref name="cutoff"/> go
+    /// to test, so a test item is never one the user had before the cut, and the test rows of users without any
+    /// training interaction (cold-start users, <c>ColdUsers</c>) are dropped.
+    /// </summary>
+    public static (RecommendationSplit Split, int ColdUsers) TemporalUnseen(IReadOnlyList<RatedInteraction> interactions, int users, int items, long cutoff)
+    {
+        ArgumentNullException.ThrowIfNull(interactions);
+        var merged = new Dictionary<(int User, int Item), (float Weight, long Time)>();
+        foreach (var x in interactions)
+        {
+            merged[(x.User, x.Item)] = merged.TryGetValue((x.User, x.Item), out var m)
+                ? (m.Weight + x.Weight, Math.Min(m.Time, x.Timestamp))
+                : (x.Weight, x.Timestamp);
+        }
+
+        var hasTrain = new bool[users];
+        foreach (var ((user, _), (_, time)) in merged)
+        {
+            if ((uint)user >= (uint)users)
+            {
+                throw new ArgumentOutOfRangeException(nameof(interactions), user, $"user index must be in [0, {users}).");
+            }
+
+            if (time < cutoff)
+            {
+                hasTrain[user] = true;
+            }
+        }
+
+        var train = new List<RatedInteraction>();
+        var test = new List<RatedInteraction>();
+        var cold = new HashSet<int>();
+        foreach (var ((user, item), (weight, time)) in merged)
+        {
+            var x = new RatedInteraction(user, item, weight, time);
+            if (time < cutoff)
+            {
+                train.Add(x);
+            }
+            else if (hasTrain[user])
+            {
+                test.Add(x);
+            }
+            else
+            {
+                cold.Add(user);
+            }
+        }
+
+        return (new RecommendationSplit(Matrix(train, users, items), Matrix(test, users, items)), cold.Count);
+    }
+
     /// <summary>The shuffle key of the stratified split: SplitMix64 of seed · golden ratio + (user &lt;&lt; 32 | item).</summary>
     public static ulong ShuffleKey(int seed, int user, int item)
     {

@@ -137,7 +137,8 @@ public sealed class EaseRecommender : Recommender
             TensorPrimitives.MultiplyAdd(weights.AsSpan(historyItems[h] * items, items), historyValues[h], scores, scores);
         }
 
-        return true;
+        // All zero: the history's items co-occur with nothing in training (cold-start items); let the fallback answer.
+        return TensorPrimitives.MaxMagnitude(scores) > 0;
     }
 
     protected override void ItemSimilarities(int item, Span<float> scores) => weights.AsSpan(item * items, items).CopyTo(scores);

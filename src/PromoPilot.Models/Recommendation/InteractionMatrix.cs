@@ -23,6 +23,9 @@ public sealed record EventWeights
 
     public float Purchase { get; init; } = 5;
 
+    /// <summary>Weight of a rating when <see cref="RatingsAsValue"/> is off (default 1).</summary>
+    public float Rating { get; init; } = 1;
+
     public bool RatingsAsValue { get; init; }
 
     public float Weight(EventType type, double value) => type switch
@@ -32,7 +35,7 @@ public sealed record EventWeights
         EventType.AddToCart => AddToCart,
         EventType.Favorite => Favorite,
         EventType.Purchase => Purchase,
-        EventType.Rating => RatingsAsValue ? (float)value : 1f,
+        EventType.Rating => RatingsAsValue ? (float)value : Rating,
         _ => 0f,
     };
 }
@@ -75,6 +78,27 @@ public sealed record InteractionMatrix(CsrMatrix Matrix, IReadOnlyList<string> U
 
         var matrix = CsrMatrix.FromTriples(userIds.Count, itemIds.Count, rows.ToArray(), cols.ToArray(), vals.ToArray());
         return new InteractionMatrix(matrix, userIds, itemIds);
+    }
+
+    /// <summary>
+    /// The same matrix with <paramref name="itemIds"/> not yet among its items appended as empty columns (catalog items
+    /// nobody interacted with: cold-start items a content model can still recommend).
+    /// </summary>
+    public InteractionMatrix WithItems(IEnumerable<string> itemIds)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        var known = new HashSet<string>(ItemIds, StringComparer.Ordinal);
+        var all = new List<string>(ItemIds);
+        foreach (var id in itemIds)
+        {
+            if (id is not null && known.Add(id))
+            {
+                all.Add(id);
+            }
+        }
+
+        var matrix = new CsrMatrix(Matrix.Rows, all.Count, Matrix.RowPointers, Matrix.ColumnIndices, Matrix.Values);
+        return new InteractionMatrix(matrix, UserIds, all);
     }
 
     private static int Index(Dictionary<string, int> map, List<string> ids, string id)

@@ -42,7 +42,8 @@ public sealed record ItemKnnOptions
 /// Deshpande and Karypis 2004): item-item cosine similarity over the users who share them, optionally
 /// shrunk and TF-IDF / BM25 weighted, keeping the <see cref="ItemKnnOptions.Neighbors"/> best per item;
 /// a user's score for item j is the sum over their items i of weight(u, i) * sim(i, j).
-/// Any user with history can be scored, including users not seen at fit time.
+/// Any user with history can be scored, including users not seen at fit time, unless none of their items has a
+/// neighbour (items without co-occurrences in the training matrix): then the fallback answers.
 /// </summary>
 public sealed class ItemKnnRecommender : Recommender
 {
@@ -72,18 +73,21 @@ public sealed class ItemKnnRecommender : Recommender
             return false;
         }
 
+        var any = false;
         for (var h = 0; h < historyItems.Length; h++)
         {
             var neighbours = similarity.RowColumns(historyItems[h]);
             var sims = similarity.RowValues(historyItems[h]);
             var w = historyValues[h];
+            any |= neighbours.Length > 0;
             for (var n = 0; n < neighbours.Length; n++)
             {
                 scores[neighbours[n]] += w * sims[n];
             }
         }
 
-        return true;
+        // A history of items nobody else shares (cold-start items) says nothing: let the fallback answer.
+        return any;
     }
 
     protected override void ItemSimilarities(int item, Span<float> scores)

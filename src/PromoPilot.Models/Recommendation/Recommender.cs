@@ -9,7 +9,14 @@ public readonly record struct ScoredItem(int Item, float Score);
 /// The answer for one user. <see cref="ColdStart"/> is true when the model could not score this user
 /// (unknown user, or no history for an item-based model) and the list is the most-popular fallback.
 /// </summary>
-public sealed record Recommendations(int User, IReadOnlyList<ScoredItem> Items, bool ColdStart);
+public sealed record Recommendations(int User, IReadOnlyList<ScoredItem> Items, bool ColdStart)
+{
+    /// <summary>
+    /// The algorithm that produced the list: the model's own name, the member of a hybrid chain that answered
+    /// (e.g. "content"), or "pop" for the cold-start fallback.
+    /// </summary>
+    public string Source { get; init; } = "";
+}
 
 /// <summary>
 /// Which items may be recommended. Defaults: items the user already has in the matrix passed to
@@ -40,7 +47,7 @@ public sealed record RecommendFilter
 public abstract class Recommender
 {
     private const string Magic = "PromoPilot.Recommender";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private float[] popularity = [];
 
     /// <summary>The short name used by the CLI and in saved models (pop, itemknn, ease, ...).</summary>
@@ -99,6 +106,44 @@ public abstract class Recommender
         ArgumentOutOfRangeException.ThrowIfNegative(user);
         var scores = new float[Items];
         return RecommendInto(user, userItems, count, filter ?? RecommendFilter.Default, scores);
+    }
+
+    /// <summary>
+    /// Top <paramref name="count"/> items for a user given only their history (item columns ascending and unique,
+    /// with weights): a user unknown to the model (<paramref name="user"/> null) or a known one with a newer history.
+    /// Models that need the user's own fitted parameters (ALS, BPR, user-kNN) answer a null user with the fallback.
+    /// Thread-safe: nothing in the model is written.
+    /// </summary>
+    public Recommendations RecommendHistory(ReadOnlySpan<int> historyItems, ReadOnlySpan<float> historyValues, int count, RecommendFilter? filter = null, int? user = null)
+    {
+        EnsureFitted();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (historyItems.Length != historyValues.Length)
+        {
+            throw new ArgumentException("historyItems and historyValues must have the same length.", nameof(historyValues));
+        }
+
+        for (var h = 0; h < historyItems.Length; h++)
+        {
+            if ((uint)historyItems[h] >= (uint)Items || (h > 0 && historyItems[h - 1] >= historyItems[h]))
+            {
+                throw new ArgumentException($"history items must be unique, ascending and in [0, {Items}).", nameof(historyItems));
+            }
+
+            if (!float.IsFinite(historyValues[h]) || historyValues[h] < 0)
+            {
+                throw new ArgumentException("history weights must be finite and >= 0.", nameof(historyValues));
+            }
+        }
+
+        if (user is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(user), user, "user must be >= 0 (or null for a user unknown to the model).");
+        }
+
+        var scores = new float[Items];
+        var result = RecommendSpans(user ?? Users, historyItems, historyValues, count, filter ?? RecommendFilter.Default, scores);
+        return user is null ? result with { User = -1 } : result;
     }
 
     /// <summary>The same as calling <see cref="Recommend"/> for each user, run on all cores.</summary>
@@ -177,6 +222,7 @@ public abstract class Recommender
             AlsRecommender.Name => AlsRecommender.LoadCore(reader),
             BprRecommender.Name => BprRecommender.LoadCore(reader),
             HybridRecommender.Name => HybridRecommender.LoadCore(reader),
+            ContentRecommender.Name => ContentRecommender.LoadCore(reader),
             _ => throw new InvalidDataException($"unknown recommender algorithm '{algorithm}'."),
         };
         model.Users = users;
@@ -219,15 +265,29 @@ public abstract class Recommender
         }
     }
 
+    /// <summary>
+    /// Scores a user like <see cref="TryScore"/> and names the algorithm that did (a hybrid names its member),
+    /// or returns null when the model cannot score this user.
+    /// </summary>
+    protected internal virtual string? ScoreWithSource(int user, ReadOnlySpan<int> historyItems, ReadOnlySpan<float> historyValues, Span<float> scores) =>
+        TryScore(user, historyItems, historyValues, scores) ? Algorithm : null;
+
     private Recommendations RecommendInto(int user, CsrMatrix userItems, int count, RecommendFilter filter, float[] scores)
     {
-        Array.Clear(scores);
         var known = user < userItems.Rows;
         var history = known ? userItems.RowColumns(user) : [];
         var values = known ? userItems.RowValues(user) : [];
-        var scored = TryScore(user, history, values, scores);
+        return RecommendSpans(user, history, values, count, filter, scores);
+    }
+
+    private Recommendations RecommendSpans(int user, ReadOnlySpan<int> history, ReadOnlySpan<float> values, int count, RecommendFilter filter, float[] scores)
+    {
+        Array.Clear(scores);
+        var source = ScoreWithSource(user, history, values, scores);
+        var scored = source is not null;
         if (!scored)
         {
+            scores.AsSpan().Clear();
             popularity.CopyTo(scores, 0);
         }
 
@@ -242,7 +302,7 @@ public abstract class Recommender
         var excluded = filter.ExcludedItems;
         var allowed = filter.AllowedItems;
         var items = TopK.Select(scores, count, i => (excluded is null || !excluded.Contains(i)) && (allowed is null || allowed.Contains(i)));
-        return new Recommendations(user, items, !scored);
+        return new Recommendations(user, items, !scored) { Source = source ?? PopularRecommender.Name };
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PromoPilot.Models.Evaluation;
 
 namespace PromoPilot.Models.Recommendation;
 
@@ -6,15 +7,18 @@ namespace PromoPilot.Models.Recommendation;
 public static class RecommenderCatalog
 {
     /// <summary>The algorithm names, in the order the CLI lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["pop", "itemknn", "userknn", "als", "bpr", "ease", "hybrid"];
+    public static IReadOnlyList<string> Names { get; } = ["pop", "itemknn", "userknn", "als", "bpr", "ease", "hybrid", "content"];
 
     /// <summary>
     /// Creates an unfitted model. Parameters (case-insensitive) override option defaults: pop: byweight;
     /// itemknn: neighbors, shrinkage, weighting (none|tfidf|bm25), k1, b; userknn: neighbors, shrinkage;
     /// als: factors, regularization, alpha, iterations, cgsteps, seed; bpr: factors, learningrate, regularization,
-    /// iterations, seed, threads; ease: lambda; hybrid: minhistory and the ease lambda (EASE, then item-kNN, then popular).
+    /// iterations, seed, threads; ease: lambda; hybrid: minhistory and the ease lambda (EASE for users with at least
+    /// minhistory interactions, then item-kNN, then, with item attributes, content, then popular); content: title, category,
+    /// brand, price (group weights), pricebands. <paramref name="items"/> (one per matrix column) is needed by content and
+    /// adds the content member to hybrid.
     /// </summary>
-    public static Recommender Create(string algorithm, IReadOnlyDictionary<string, string>? parameters = null)
+    public static Recommender Create(string algorithm, IReadOnlyDictionary<string, string>? parameters = null, IReadOnlyList<ItemAttributes>? items = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         var p = new Dictionary<string, string>(parameters ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
@@ -45,9 +49,15 @@ public static class RecommenderCatalog
                 Threads = I("threads", 1),
             }),
             "ease" => new EaseRecommender(new EaseOptions { Lambda = D("lambda", 500) }),
-            "hybrid" => new HybridRecommender(
-                [new EaseRecommender(new EaseOptions { Lambda = D("lambda", 500) }), new ItemKnnRecommender(), new PopularRecommender()],
-                new HybridOptions { MinHistory = I("minhistory", 5) }),
+            "hybrid" => Hybrid(D("lambda", 500), I("minhistory", 5), items),
+            "content" => new ContentRecommender(items ?? throw new ArgumentException("the content model needs item attributes (titles, categories, brands, prices).", nameof(items)), new ContentOptions
+            {
+                TitleWeight = D("title", 1),
+                CategoryWeight = D("category", 1),
+                BrandWeight = D("brand", 0.5),
+                PriceWeight = D("price", 0.25),
+                PriceBands = I("pricebands", 5),
+            }),
             _ => throw new ArgumentException($"unknown algorithm '{algorithm}' (expected one of {string.Join(", ", Names)}).", nameof(algorithm)),
         };
         var unknown = p.Keys.Where(k => !used.Contains(k)).ToList();
@@ -57,6 +67,20 @@ public static class RecommenderCatalog
         }
 
         return model;
+    }
+
+    private static HybridRecommender Hybrid(double lambda, int minHistory, IReadOnlyList<ItemAttributes>? items)
+    {
+        ModelArgs.Positive(minHistory, "minhistory");
+
+        List<HybridMember> chain = [new(new EaseRecommender(new EaseOptions { Lambda = lambda }), minHistory), new(new ItemKnnRecommender(), 1)];
+        if (items is not null)
+        {
+            chain.Add(new(new ContentRecommender(items), 1));
+        }
+
+        chain.Add(new(new PopularRecommender(), 0));
+        return new HybridRecommender(chain);
     }
 
     private static ItemKnnOptions ItemKnn(Func<string, double, double> d, Func<string, int, int> i, Dictionary<string, string> p, HashSet<string> used) => new()

@@ -172,3 +172,19 @@ public sealed class HybridContractTests : RecommenderContractTests
 {
     protected override Recommender Create() => new HybridRecommender([new EaseRecommender(new EaseOptions { Lambda = 1 }), new ItemKnnRecommender(), new PopularRecommender()]);
 }
+
+public sealed class ContentContractTests : RecommenderContractTests
+{
+    protected override Recommender Create() => new ContentRecommender(SyntheticInteractions.Attributes());
+}
+
+public sealed class HybridWithContentContractTests : RecommenderContractTests
+{
+    protected override Recommender Create() => new HybridRecommender(
+    [
+        new HybridMember(new EaseRecommender(new EaseOptions { Lambda = 1 }), 5),
+        new HybridMember(new ItemKnnRecommender(), 1),
+        new HybridMember(new ContentRecommender(SyntheticInteractions.Attributes()), 1),
+        new HybridMember(new PopularRecommender(), 0),
+    ]);
+}

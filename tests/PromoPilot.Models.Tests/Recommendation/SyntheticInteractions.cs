@@ -41,4 +41,17 @@ internal static class SyntheticInteractions
 
         return CsrMatrix.FromTriples(Users, Items, rows.ToArray(), cols.ToArray(), vals.ToArray());
     }
+
+    /// <summary>
+    /// Attributes that say which block an item is in (category, brand and a title word of the block), plus noise: a
+    /// title word and a price shared across blocks, so only the block features separate them.
+    /// </summary>
+    public static ItemAttributes[] Attributes() =>
+    [
+        .. Enumerable.Range(0, Items).Select(i => new ItemAttributes(
+            Title: $"block{i / BlockSize}word item{i} {(i % 2 == 0 ? "even" : "odd")}",
+            CategoryPath: $"Shop/Block {i / BlockSize}",
+            Brand: $"brand{i / BlockSize}",
+            Price: 1 + (i % 3))),
+    ];
 }
