@@ -22,7 +22,7 @@ public class LinearUpliftReferenceTests
             int Column(string name) => Array.IndexOf(header, name);
             while (reader.ReadLine() is { } line)
             {
-                var cells = line.Split(',');
+                var cells = SplitCsv(line);
                 rows.Add(features.ToDictionary(f => f, f => double.Parse(cells[Column(f)], CultureInfo.InvariantCulture)));
                 treated.Add(cells[Column("segment")] != "No E-Mail");
                 visited.Add(cells[Column("visit")] == "1");
@@ -39,6 +39,33 @@ public class LinearUpliftReferenceTests
             Assert.Equal(reference["baseline"]![j]!.GetValue<double>(), v.Baseline[j], 1e-6);
             Assert.Equal(reference["treatment"]![j]!.GetValue<double>(), v.Treatment[j], 1e-6);
         }
+    }
+
+    /// <summary>Splits one CSV line, honouring double-quoted fields ("7) $1,000 +").</summary>
+    private static string[] SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        return [.. cells];
     }
 
     private static string Sample()
