@@ -15,6 +15,7 @@ public sealed record ScoredItem(string ItemId, double Score);
 public sealed class UserSnapshot
 {
     private readonly CustomerRuleContext? _rules;
+    private readonly IReadOnlyDictionary<string, double>? _attributes;
 
     public UserSnapshot(
         string userId,
@@ -32,6 +33,7 @@ public sealed class UserSnapshot
         ProbabilityAlive = probabilityAlive;
         Segment = segment;
         Recommendations = recommendations ?? [];
+        _attributes = attributes;
         var features = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, value) in attributes ?? new Dictionary<string, double>())
         {
@@ -76,6 +78,10 @@ public sealed class UserSnapshot
 
     /// <summary>Recommended items, best first; empty when no model has scored the user.</summary>
     public IReadOnlyList<ScoredItem> Recommendations { get; }
+
+    /// <summary>The same shopper with <paramref name="recommendations"/> as their recommended items.</summary>
+    public UserSnapshot WithRecommendations(IReadOnlyList<ScoredItem> recommendations) =>
+        new(UserId, Profile, Clv, ProbabilityAlive, Segment, _attributes, recommendations);
 
     /// <summary>True when the shopper has bought before (known from the profile).</summary>
     public bool HasPurchased => Profile is { Frequency: > 0 };
@@ -125,4 +131,34 @@ public sealed class UserDirectory(IEnumerable<UserSnapshot> users) : IUserDirect
     public int Count => _users.Count;
 
     public UserSnapshot? Find(string userId) => _users.GetValueOrDefault(userId);
+}
+
+/// <summary>
+/// A directory that adds each known shopper's recommended items on first lookup (from a recommendation model the
+/// host loaded) and keeps the enriched snapshot, so a shopper's items are computed once.
+/// </summary>
+public sealed class RecommendingUserDirectory(IUserDirectory inner, Func<string, IReadOnlyList<ScoredItem>> recommend, int capacity = 1_000_000) : IUserDirectory
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UserSnapshot> _enriched = new(StringComparer.Ordinal);
+
+    public UserSnapshot? Find(string userId)
+    {
+        if (_enriched.TryGetValue(userId, out var cached))
+        {
+            return cached;
+        }
+
+        if (inner.Find(userId) is not { } user)
+        {
+            return null;
+        }
+
+        var enriched = user.WithRecommendations(recommend(userId));
+        if (_enriched.Count < capacity)
+        {
+            _enriched.TryAdd(userId, enriched);
+        }
+
+        return enriched;
+    }
 }

@@ -230,3 +230,26 @@ public class DecisionEngineTests
         return LinearUpliftModel.Fit(["history"], rows, treated, converted, source: "synthetic");
     }
 }
+
+public class RecommendingUserDirectoryTests
+{
+    [Fact]
+    public void Find_KnownShopper_AddsRecommendationsOnceAndKeepsTheRest()
+    {
+        var calls = 0;
+        var inner = new UserDirectory([new UserSnapshot("u", attributes: new Dictionary<string, double> { ["history"] = 3 })]);
+        var directory = new RecommendingUserDirectory(inner, id =>
+        {
+            calls++;
+            return [new ScoredItem($"{id}-item", 0.9)];
+        });
+
+        var first = directory.Find("u")!;
+        var second = directory.Find("u")!;
+        Assert.Equal("u-item", Assert.Single(first.Recommendations).ItemId);
+        Assert.Same(first, second);
+        Assert.Equal(1, calls);
+        Assert.Equal(3, first.Features["history"]);
+        Assert.Null(directory.Find("stranger"));
+    }
+}

@@ -6,6 +6,8 @@ using PromoPilot.Decisioning.Scoring;
 using PromoPilot.Decisioning.State;
 using PromoPilot.Server;
 using PromoPilot.Server.Security;
+using PromoPilot.Models.Recommendation;
+using PromoPilot.Storage.Queries;
 using PromoPilot.Storage.Serving;
 
 namespace PromoPilot.Cli.Commands;
@@ -71,7 +73,14 @@ internal static class ServeCommand
 
     private static async Task RunAsync(CliConsole console, ServerOptions options, CancellationToken cancellationToken)
     {
-        var (users, attributes) = DecideCommand.LoadUsers(options.Db);
+        var (loaded, attributes) = DecideCommand.LoadUsers(options.Db);
+        IUserDirectory users = loaded;
+        var recommendations = LoadRecommendations(options.Db);
+        if (recommendations is not null)
+        {
+            users = new RecommendingUserDirectory(loaded, userId => [.. recommendations.Recommend(userId, 10).Items.Select(i => new Decisioning.ScoredItem(i.ItemId, i.Score))]);
+        }
+
         Func<Ingestion.Pseudonymizer>? pseudonymizer = File.Exists(options.Db) ? () => CommonOptions.Pseudonymizer(options.Db) : null;
         LinearUpliftModel? effect = null;
         if (options.EffectModel is { } modelPath)
@@ -94,11 +103,29 @@ internal static class ServeCommand
 
         var components = new ServingComponents(store, state, users, DecisionRuleContext.Schema(attributes), effect, pseudonymizer);
         var app = await ServerApp.BuildAsync(options, components, cancellationToken);
-        console.Error.WriteLine($"serving {users.Count} shoppers on {options.Urls} (state: {(options.Redis is null ? "in process" : "redis " + options.Redis)}, store: {(options.Postgres is null ? options.Db : "postgresql")}, model: {(effect is null ? "none" : options.EffectModel)})");
+        console.Error.WriteLine($"serving {loaded.Count} shoppers on {options.Urls} (state: {(options.Redis is null ? "in process" : "redis " + options.Redis)}, store: {(options.Postgres is null ? options.Db : "postgresql")}, model: {(effect is null ? "none" : options.EffectModel)}, recommendations: {(recommendations is null ? "none" : "latest recs model")})");
         await app.RunAsync();
         if (state is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
         }
+    }
+
+    /// <summary>The latest stored recommendation model (promopilot recs train), or null when there is none.</summary>
+    private static RecommendationModel? LoadRecommendations(string dbPath)
+    {
+        if (!File.Exists(dbPath))
+        {
+            return null;
+        }
+
+        using var store = CommonOptions.OpenStore(dbPath);
+        if (RecommendationModelsTable.Find(store) is not { } row)
+        {
+            return null;
+        }
+
+        using var file = File.OpenRead(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, row.Path));
+        return RecommendationModel.Load(file);
     }
 }

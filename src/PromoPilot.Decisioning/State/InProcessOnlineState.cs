@@ -51,6 +51,7 @@ public sealed class InProcessOnlineState(TimeProvider clock) : IOnlineState
     public ValueTask<RedemptionOutcome> RedeemAsync(RedemptionClaim claim, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
+        ArgumentOutOfRangeException.ThrowIfNegative(claim.AmountCents, nameof(claim));
         var counters = _campaigns.GetOrAdd(claim.CampaignId, _ => new CampaignCounters());
         lock (counters)
         {
