@@ -133,6 +133,8 @@ public sealed class LiveCatalog
     {
         Version = version;
         Problems = problems;
+        NeedsOnlineFeatures = campaigns.Any(c => c.Definition.FirstPurchaseOnly
+            || (c.Audience?.Fields.Any(f => f is "has_purchased" || f.StartsWith("online_", StringComparison.Ordinal)) ?? false));
         _byId = campaigns.ToDictionary(c => c.Id, StringComparer.Ordinal);
         _anyPlacement = [.. campaigns.Where(c => c.Definition.Placements is null)];
         _byPlacement = campaigns
@@ -150,6 +152,9 @@ public sealed class LiveCatalog
 
     /// <summary>Campaigns left out because they did not compile, with the reason.</summary>
     public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>True when some campaign reads the event API's online features (so a decision must fetch them).</summary>
+    public bool NeedsOnlineFeatures { get; }
 
     /// <summary>Campaigns served (status live), by id.</summary>
     public int Count => _byId.Count;
