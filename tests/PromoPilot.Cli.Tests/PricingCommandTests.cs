@@ -28,4 +28,38 @@ public class PricingCommandTests
         using var doc = JsonDocument.Parse(stdout);
         Assert.Contains("not implemented", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [DatasetFact("dominicks_oj")]
+    public void PricingOptimize_DominicksOj_RespectsTheConstraintsAndNeverLosesProfit()
+    {
+        var (code, stdout, _) = Run("pricing", "optimize", "--dataset", "dominicks-oj", "--input", SharedData.Path("dominicks_oj"), "--max-change", "0.1", "--margin-floor", "0.2", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(11, items.Count);
+        foreach (var item in items)
+        {
+            var price = item.GetProperty("price").GetDouble();
+            var current = item.GetProperty("current_price").GetDouble();
+            var cents = Math.Round((price - Math.Floor(price)) * 100);
+            Assert.True(cents is 49 or 99 || Math.Abs(price - current) < 1e-6, $"{price} is neither on the ladder nor the current price {current}");
+            Assert.InRange(price, (current * 0.9) - 1e-6, (current * 1.1) + 1e-6);
+            Assert.True(item.GetProperty("margin").GetDouble() >= 0.2 - 1e-6);
+            Assert.True(item.GetProperty("profit").GetDouble() >= item.GetProperty("current_profit").GetDouble() - 1e-6);
+            Assert.InRange(item.GetProperty("profit").GetDouble(), item.GetProperty("profit_low").GetDouble(), item.GetProperty("profit_high").GetDouble());
+            Assert.InRange(item.GetProperty("elasticity").GetDouble(), -4, -1);
+            Assert.Equal("ok", item.GetProperty("status").GetString());
+        }
+
+        Assert.True(doc.RootElement.GetProperty("profit").GetDouble() > doc.RootElement.GetProperty("current_profit").GetDouble());
+    }
+
+    [Fact]
+    public void PricingOptimize_UnknownObjective_IsAnError()
+    {
+        var (code, stdout, _) = Run("pricing", "optimize", "--input", "/nonexistent", "--objective", "volume", "--json");
+        Assert.Equal(1, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Contains("volume", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -9,7 +9,11 @@ namespace PromoPilot.Cli.Commands;
 /// <summary>promopilot pricing: price elasticity (docs/forecasting.md, "Price elasticity").</summary>
 internal static class PricingCommand
 {
-    public static Command Create(CliConsole console) => new("pricing", "Dynamic pricing: own-price elasticity estimates.") { Elasticity(console) };
+    public static Command Create(CliConsole console) => new("pricing", "Dynamic pricing: own-price elasticity, price optimization, price experiments, flash-sale planning.")
+    {
+        Elasticity(console),
+        PricingOptimizeCommand.Create(console),
+    };
 
     private static Command Elasticity(CliConsole console)
     {

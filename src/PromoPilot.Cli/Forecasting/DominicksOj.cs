@@ -6,8 +6,9 @@ namespace PromoPilot.Cli.Forecasting;
 /// <summary>One store × brand weekly series of Dominick's orange juice (bayesm orangeJuice): units = exp(logmove).</summary>
 internal sealed record OjSeries(int Store, int Brand, int FirstWeek, double[] Units);
 
-/// <summary>One store-week-brand row: units = exp(logmove), the brand's own price (dollars per ounce), deal and feature.</summary>
-internal sealed record OjRow(int Store, int Brand, int Week, double Units, double Price, double Deal, double Feat);
+/// <summary>One store-week-brand row: units = exp(logmove), the brand's own price (dollars per ounce), deal and feature, and the
+/// profit column (bayesm: gross margin in percent of price, median 29).</summary>
+internal sealed record OjRow(int Store, int Brand, int Week, double Units, double Price, double Deal, double Feat, double Profit = double.NaN);
 
 /// <summary>
 /// Reads oj_yx.csv(.gz) of ../shared/data/dominicks_oj (the host reads files; models get arrays). The protocol of issue
@@ -29,7 +30,8 @@ internal static class DominicksOj
                 Math.Exp(double.Parse(f[col("logmove")], CultureInfo.InvariantCulture)),
                 double.Parse(f[col($"price{brand}")], CultureInfo.InvariantCulture),
                 double.Parse(f[col("deal")], CultureInfo.InvariantCulture),
-                double.Parse(f[col("feat")], CultureInfo.InvariantCulture)));
+                double.Parse(f[col("feat")], CultureInfo.InvariantCulture),
+                double.Parse(f[col("profit")], CultureInfo.InvariantCulture)));
         });
         return rows;
     }
