@@ -62,4 +62,25 @@ public class PricingCommandTests
         using var doc = JsonDocument.Parse(stdout);
         Assert.Contains("volume", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void PricingSimulate_ThompsonAndAb_ReportRegretAtEachHorizonAndThompsonWins()
+    {
+        double Final(string policy, out JsonElement regret)
+        {
+            var (code, stdout, _) = Run("pricing", "simulate", "--policy", policy, "--runs", "20", "--horizon", "10000", "--ladder", "0.8,1,1.25,1.6,2", "--elasticity-se", "0.3", "--seed", "3", "--json");
+            Assert.Equal(0, code);
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.Equal(policy, doc.RootElement.GetProperty("policy").GetString());
+            Assert.Equal(1.25, doc.RootElement.GetProperty("oracle_price").GetDouble(), 9);
+            regret = doc.RootElement.GetProperty("regret").Clone();
+            Assert.Equal([100, 200, 500, 1000, 2000, 5000, 10000], regret.EnumerateArray().Select(r => r.GetProperty("period").GetInt32()));
+            return regret[regret.GetArrayLength() - 1].GetProperty("mean").GetDouble();
+        }
+
+        var thompson = Final("thompson", out var path);
+        var ab = Final("ab", out _);
+        Assert.True(thompson < ab, $"thompson {thompson} vs A/B {ab}");
+        Assert.True(path[6].GetProperty("mean_per_period").GetDouble() < path[2].GetProperty("mean_per_period").GetDouble());
+    }
 }

@@ -13,6 +13,7 @@ internal static class PricingCommand
     {
         Elasticity(console),
         PricingOptimizeCommand.Create(console),
+        PricingSimulateCommand.Create(console),
     };
 
     private static Command Elasticity(CliConsole console)
