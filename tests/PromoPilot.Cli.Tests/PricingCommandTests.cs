@@ -83,4 +83,28 @@ public class PricingCommandTests
         Assert.True(thompson < ab, $"thompson {thompson} vs A/B {ab}");
         Assert.True(path[6].GetProperty("mean_per_period").GetDouble() < path[2].GetProperty("mean_per_period").GetDouble());
     }
+
+    [DatasetFact("dominicks_oj")]
+    public void PricingFlashSale_DominicksOj_UnitsFollowTheElasticityAndTheIntervalCoversThem()
+    {
+        var (code, stdout, _) = Run("pricing", "flash-sale", "--dataset", "dominicks-oj", "--input", SharedData.Path("dominicks_oj"), "--brand", "5", "--store", "2", "--discount", "0.2", "--weeks", "2", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var r = doc.RootElement;
+        var ratio = r.GetProperty("offer_price").GetDouble() / r.GetProperty("regular_price").GetDouble();
+        Assert.Equal(r.GetProperty("baseline_units").GetDouble() * Math.Pow(ratio, r.GetProperty("elasticity").GetDouble()), r.GetProperty("units").GetDouble(), 0.05); // elasticity printed to 6 decimals
+        Assert.InRange(r.GetProperty("units").GetDouble(), r.GetProperty("units_low").GetDouble(), r.GetProperty("units_high").GetDouble());
+        Assert.True(r.GetProperty("units").GetDouble() > r.GetProperty("baseline_units").GetDouble());
+        Assert.True(r.GetProperty("stock_to_cover").GetDouble() >= r.GetProperty("units_high").GetDouble());
+        Assert.Equal(r.GetProperty("units").GetDouble() * (r.GetProperty("regular_price").GetDouble() - r.GetProperty("offer_price").GetDouble()), r.GetProperty("discount_cost").GetDouble(), 1e-2);
+    }
+
+    [Fact]
+    public void PricingFlashSale_BothDiscountAndPrice_IsAnError()
+    {
+        var (code, stdout, _) = Run("pricing", "flash-sale", "--input", "/nonexistent", "--brand", "5", "--discount", "0.2", "--price", "1.5", "--json");
+        Assert.Equal(1, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Contains("exactly one", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -14,6 +14,7 @@ internal static class PricingCommand
         Elasticity(console),
         PricingOptimizeCommand.Create(console),
         PricingSimulateCommand.Create(console),
+        PricingFlashSaleCommand.Create(console),
     };
 
     private static Command Elasticity(CliConsole console)

@@ -13,7 +13,7 @@ internal sealed record OjStoreDemand(int Store, double CurrentPrice, double Base
 /// </summary>
 internal sealed record OjBrandDemand(
     int Brand, string Name, int Ounces, double Elasticity, double StdError, int N, double CurrentPrice, double Margin,
-    double UnitCost, double BaselineUnits, IReadOnlyList<OjStoreDemand> Stores);
+    double UnitCost, double BaselineUnits, IReadOnlyList<OjStoreDemand> Stores, double DealEffect = 0, double FeatEffect = 0, double ResidualStd = 0);
 
 /// <summary>Calibrates <see cref="OjBrandDemand"/> per brand from oj_yx rows (host code: models get plain numbers).</summary>
 internal static class OjDemand
@@ -41,7 +41,9 @@ internal static class OjDemand
         var fit = LogLogElasticity.Fit(data, new ElasticityOptions { StandardErrors = StandardErrorKind.Cluster, ControlNames = ["feat", "deal"], GroupNames = ["store"] });
         var b = fit.Coefficients.ToDictionary(c => c.Name, c => c.Estimate, StringComparer.Ordinal);
         double Effect(int store) => b.GetValueOrDefault($"store={store}");
-        var smearing = rows.Average(r => Math.Exp(Math.Log(r.Units) - (b["intercept"] + (fit.Elasticity * Math.Log(r.Price * ounces)) + (b["feat"] * r.Feat) + (b["deal"] * r.Deal) + Effect(r.Store))));
+        var residuals = rows.Select(r => Math.Log(r.Units) - (b["intercept"] + (fit.Elasticity * Math.Log(r.Price * ounces)) + (b["feat"] * r.Feat) + (b["deal"] * r.Deal) + Effect(r.Store))).ToArray();
+        var smearing = residuals.Average(Math.Exp);
+        var residualStd = Math.Sqrt(residuals.Sum(e => e * e) / Math.Max(1, residuals.Length - fit.Parameters));
         var lastPrice = rows.GroupBy(r => r.Store).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Week)!.Price * ounces);
         var current = Median(lastPrice.Values);
         var stores = lastPrice.OrderBy(kv => kv.Key)
@@ -51,7 +53,7 @@ internal static class OjDemand
         var margin = costRatio is { } ratio ? 1 - ratio : Median(rows.Select(r => r.Profit).Where(double.IsFinite)) / 100;
         return new OjBrandDemand(
             brand, brand is >= 1 and <= 11 ? Names[brand - 1] : $"brand {brand}", ounces, fit.Elasticity, fit.StdError, fit.N,
-            current, margin, current * (1 - margin), baseline, stores);
+            current, margin, current * (1 - margin), baseline, stores, b["deal"], b["feat"], residualStd);
     }
 
     private static double Median(IEnumerable<double> values)
