@@ -20,13 +20,29 @@ public class PricingCommandTests
         Assert.Equal(106139, pooled.GetProperty("n").GetInt32());
     }
 
-    [Fact]
-    public void PricingElasticity_Dml_SaysNotImplemented()
+    [DatasetFact("dominicks_oj")]
+    public void PricingElasticity_Dml_IsMoreElasticAtLowerIncome()
     {
-        var (code, stdout, _) = Run("pricing", "elasticity", "--input", "/nonexistent", "--method", "dml", "--json");
+        var (code, stdout, _) = Run("pricing", "elasticity", "--dataset", "dominicks-oj", "--input", SharedData.Path("dominicks_oj"), "--method", "dml", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var estimates = doc.RootElement.GetProperty("estimates").EnumerateArray().ToList();
+        Assert.Equal("pooled", estimates[0].GetProperty("scope").GetString());
+        Assert.Equal(5, estimates.Count);
+        var lowest = estimates[1].GetProperty("elasticity").GetDouble();
+        var highest = estimates[4].GetProperty("elasticity").GetDouble();
+        Assert.True(lowest < highest, $"q1 {lowest} vs q4 {highest}"); // EconML's OJ example: more elastic at lower income
+        Assert.True(doc.RootElement.GetProperty("income_gradient").GetDouble() > 0);
+        Assert.InRange(estimates[0].GetProperty("elasticity").GetDouble(), -4, -1);
+    }
+
+    [Fact]
+    public void PricingElasticity_UnknownMethod_IsAnError()
+    {
+        var (code, stdout, _) = Run("pricing", "elasticity", "--input", "/nonexistent", "--method", "iv", "--json");
         Assert.Equal(1, code);
         using var doc = JsonDocument.Parse(stdout);
-        Assert.Contains("not implemented", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("iv", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [DatasetFact("dominicks_oj")]

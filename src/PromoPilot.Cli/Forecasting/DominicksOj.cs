@@ -36,10 +36,27 @@ internal static class DominicksOj
         return rows;
     }
 
-    private static void Read(string input, Action<string[], Func<string, int>> row)
+    /// <summary>Store demographics of oj_storedemo.csv(.gz): store → values in the order of the returned names.</summary>
+    public static (IReadOnlyList<string> Names, IReadOnlyDictionary<int, double[]> Stores) ReadStoreDemographics(string input)
     {
-        var path = new[] { Path.Combine(input, "oj_yx.csv.gz"), Path.Combine(input, "oj_yx.csv"), input }
-            .FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{input}: no oj_yx.csv(.gz) here (see ../shared/data/dominicks_oj/README.md).");
+        string[] names = [];
+        var stores = new Dictionary<int, double[]>();
+        Read(input, (f, col) =>
+        {
+            if (names.Length == 0)
+            {
+                names = ["AGE60", "EDUC", "ETHNIC", "INCOME", "HHLARGE", "WORKWOM", "HVAL150", "SSTRDIST", "SSTRVOL", "CPDIST5", "CPWVOL5"];
+            }
+
+            stores[int.Parse(f[col("STORE")], CultureInfo.InvariantCulture)] = names.Select(n => double.Parse(f[col(n)], CultureInfo.InvariantCulture)).ToArray();
+        }, "oj_storedemo");
+        return (names, stores);
+    }
+
+    private static void Read(string input, Action<string[], Func<string, int>> row, string table = "oj_yx")
+    {
+        var path = new[] { Path.Combine(input, table + ".csv.gz"), Path.Combine(input, table + ".csv"), table == "oj_yx" ? input : Path.Combine(Path.GetDirectoryName(input) ?? ".", table + ".csv.gz") }
+            .FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{input}: no {table}.csv(.gz) here (see ../shared/data/dominicks_oj/README.md).");
         using var file = File.OpenRead(path);
         using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new StreamReader(stream);
