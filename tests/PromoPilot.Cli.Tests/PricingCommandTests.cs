@@ -123,4 +123,17 @@ public class PricingCommandTests
         using var doc = JsonDocument.Parse(stdout);
         Assert.Contains("exactly one", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [DatasetFact("dominicks_oj")]
+    public void PricingSimulate_CalibratedFromABrand_UsesItsElasticityAndPrice()
+    {
+        var (code, stdout, _) = Run("pricing", "simulate", "--input", SharedData.Path("dominicks_oj"), "--brand", "5", "--runs", "3", "--horizon", "300", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var r = doc.RootElement;
+        Assert.Contains("brand 5", r.GetProperty("calibration").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2.19, r.GetProperty("prices")[2].GetDouble(), 6); // the ladder's 1.0 multiple is the current price
+        Assert.InRange(r.GetProperty("elasticity").GetDouble(), -3, -1.5);
+        Assert.True(r.GetProperty("elasticity").GetDouble() != -2.365);
+    }
 }
