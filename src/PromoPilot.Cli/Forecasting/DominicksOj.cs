@@ -6,8 +6,9 @@ namespace PromoPilot.Cli.Forecasting;
 /// <summary>One store × brand weekly series of Dominick's orange juice (bayesm orangeJuice): units = exp(logmove).</summary>
 internal sealed record OjSeries(int Store, int Brand, int FirstWeek, double[] Units);
 
-/// <summary>One store-week-brand row: units = exp(logmove), the brand's own price (dollars per ounce), deal and feature.</summary>
-internal sealed record OjRow(int Store, int Brand, int Week, double Units, double Price, double Deal, double Feat);
+/// <summary>One store-week-brand row: units = exp(logmove), the brand's own price (dollars per ounce), deal and feature, and the
+/// profit column (bayesm: gross margin in percent of price, median 29).</summary>
+internal sealed record OjRow(int Store, int Brand, int Week, double Units, double Price, double Deal, double Feat, double Profit = double.NaN);
 
 /// <summary>
 /// Reads oj_yx.csv(.gz) of ../shared/data/dominicks_oj (the host reads files; models get arrays). The protocol of issue
@@ -29,15 +30,33 @@ internal static class DominicksOj
                 Math.Exp(double.Parse(f[col("logmove")], CultureInfo.InvariantCulture)),
                 double.Parse(f[col($"price{brand}")], CultureInfo.InvariantCulture),
                 double.Parse(f[col("deal")], CultureInfo.InvariantCulture),
-                double.Parse(f[col("feat")], CultureInfo.InvariantCulture)));
+                double.Parse(f[col("feat")], CultureInfo.InvariantCulture),
+                double.Parse(f[col("profit")], CultureInfo.InvariantCulture)));
         });
         return rows;
     }
 
-    private static void Read(string input, Action<string[], Func<string, int>> row)
+    /// <summary>Store demographics of oj_storedemo.csv(.gz): store → values in the order of the returned names.</summary>
+    public static (IReadOnlyList<string> Names, IReadOnlyDictionary<int, double[]> Stores) ReadStoreDemographics(string input)
     {
-        var path = new[] { Path.Combine(input, "oj_yx.csv.gz"), Path.Combine(input, "oj_yx.csv"), input }
-            .FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{input}: no oj_yx.csv(.gz) here (see ../shared/data/dominicks_oj/README.md).");
+        string[] names = [];
+        var stores = new Dictionary<int, double[]>();
+        Read(input, (f, col) =>
+        {
+            if (names.Length == 0)
+            {
+                names = ["AGE60", "EDUC", "ETHNIC", "INCOME", "HHLARGE", "WORKWOM", "HVAL150", "SSTRDIST", "SSTRVOL", "CPDIST5", "CPWVOL5"];
+            }
+
+            stores[int.Parse(f[col("STORE")], CultureInfo.InvariantCulture)] = names.Select(n => double.Parse(f[col(n)], CultureInfo.InvariantCulture)).ToArray();
+        }, "oj_storedemo");
+        return (names, stores);
+    }
+
+    private static void Read(string input, Action<string[], Func<string, int>> row, string table = "oj_yx")
+    {
+        var path = new[] { Path.Combine(input, table + ".csv.gz"), Path.Combine(input, table + ".csv"), table == "oj_yx" ? input : Path.Combine(Path.GetDirectoryName(input) ?? ".", table + ".csv.gz") }
+            .FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"{input}: no {table}.csv(.gz) here (see ../shared/data/dominicks_oj/README.md).");
         using var file = File.OpenRead(path);
         using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new StreamReader(stream);
