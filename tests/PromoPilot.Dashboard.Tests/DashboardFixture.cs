@@ -45,7 +45,17 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         var db = Path.Combine(_folder.Path, "dashboard.duckdb");
-        await CliAsync("quickstart", "--db", db, "--json");
+        if (Environment.GetEnvironmentVariable("PROMOPILOT_DASHBOARD_ONLINE_RETAIL") is { Length: > 0 } fullData)
+        {
+            // For the render-time figures with the whole Online Retail data (docs/BENCHMARKS.md): that file instead of the sample.
+            await CliAsync("import", "--kind", "online-retail", "--input", fullData, "--db", db);
+            await CliAsync("import", "--kind", "hillstrom", "--input", Path.Combine(Path.GetDirectoryName(ServeProcess.CliAssembly)!, "samples", "hillstrom_sample.csv.gz"), "--db", db);
+        }
+        else
+        {
+            await CliAsync("quickstart", "--db", db, "--json");
+        }
+
         await CliAsync("profile", "build", "--db", db, "--dataset", "online_retail");
         await CliAsync("clv", "--db", db, "--dataset", "online_retail");
         await CliAsync("segment", "--db", db, "--k", "4");
