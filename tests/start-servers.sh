@@ -2,6 +2,8 @@
 # Starts the real servers the tests need and exports where they are (sourced by ./test):
 #   PROMOPILOT_TEST_REDIS     redis-server on 127.0.0.1:6379 (daemonized, no persistence)
 #   PROMOPILOT_TEST_POSTGRES  PostgreSQL (the machine's newest cluster) on 127.0.0.1:5432, database promopilot_test
+# and installs Debian's chromium (/usr/bin/chromium) for the dashboard's browser tests (Playwright drives it; no
+# `playwright install`).
 # Installs redis-server (and postgresql when pg_ctlcluster is missing) with apt-get. A server that cannot be started
 # is reported and fails the run (set PROMOPILOT_TEST_WITHOUT_SERVERS=1 to skip those tests instead). Tests use their own key prefixes and schemas, so a
 # server that is already running (a developer's) is reused as it is.
@@ -56,6 +58,11 @@ if start_postgres; then
 else
   echo "test servers: PostgreSQL could not be started (see $log)" >&2
   servers_failed=1
+fi
+
+if ! [ -x /usr/bin/chromium ] && ! apt_install chromium; then
+  echo "0 passed, 1 failed (chromium could not be installed for the dashboard's browser tests; see $log)"
+  exit 1
 fi
 
 if [ "${servers_failed:-0}" = 1 ] && [ "${PROMOPILOT_TEST_WITHOUT_SERVERS:-0}" != 1 ]; then

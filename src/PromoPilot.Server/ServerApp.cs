@@ -18,6 +18,7 @@ using PromoPilot.Decisioning;
 using PromoPilot.Decisioning.Scoring;
 using PromoPilot.Ingestion;
 using PromoPilot.Server.Apis;
+using PromoPilot.Server.Dashboard;
 using PromoPilot.Server.Http;
 using PromoPilot.Server.Security;
 using Scalar.AspNetCore;
@@ -100,6 +101,7 @@ public static class ServerApp
             .AddPolicy(Policies.Decide, policy => policy.RequireRole(Roles.Decision, Roles.Admin))
             .AddPolicy(Policies.Read, policy => policy.RequireRole(Roles.Analyst, Roles.Admin))
             .AddPolicy(Policies.Manage, policy => policy.RequireRole(Roles.Admin));
+        builder.Services.AddDashboard(DashboardApp.StorePath(options, components));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -160,6 +162,7 @@ public static class ServerApp
         CampaignsApi.Map(app);
         ExperimentsApi.Map(app);
         KeysApi.Map(app);
+        DashboardApp.Map(app);
 
         var runtime = app.Services.GetRequiredService<ServingRuntime>();
         if (options.AdminKey is { Length: > 0 } adminKey)

@@ -16,6 +16,8 @@ public sealed class ServerMetrics
     private readonly Counter _events;
     private readonly Gauge _spent;
     private readonly Gauge _budget;
+    private readonly long[] _secondStamps = new long[60];
+    private readonly long[] _secondCounts = new long[60];
 
     public ServerMetrics(CollectorRegistry registry)
     {
@@ -32,6 +34,31 @@ public sealed class ServerMetrics
     {
         var top = decision.Offers.Count > 0 ? decision.Offers[0] : null;
         _decisions.WithLabels(top?.CampaignId ?? "none", top?.OfferId ?? "none").Inc();
+        var second = Environment.TickCount64 / 1000;
+        var slot = (int)(second % 60);
+        if (Volatile.Read(ref _secondStamps[slot]) != second)
+        {
+            Volatile.Write(ref _secondCounts[slot], 0);
+            Volatile.Write(ref _secondStamps[slot], second);
+        }
+
+        Interlocked.Increment(ref _secondCounts[slot]);
+    }
+
+    /// <summary>Decisions served by this server in the last 60 seconds (the dashboard's decisions per minute).</summary>
+    public long DecisionsLastMinute()
+    {
+        var now = Environment.TickCount64 / 1000;
+        long total = 0;
+        for (var slot = 0; slot < 60; slot++)
+        {
+            if (now - Volatile.Read(ref _secondStamps[slot]) < 60)
+            {
+                total += Volatile.Read(ref _secondCounts[slot]);
+            }
+        }
+
+        return total;
     }
 
     public void Redeemed(string campaignId, RedemptionOutcome outcome)

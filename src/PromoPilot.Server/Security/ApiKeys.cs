@@ -63,6 +63,9 @@ public sealed class ApiKeyRing
         return key;
     }
 
+    /// <summary>The active key with this id (the dashboard's cookie names the key by id); null when unknown or revoked.</summary>
+    public StoredApiKey? FindById(string id) => _byHash.Values.FirstOrDefault(k => string.Equals(k.Id, id, StringComparison.Ordinal));
+
     /// <summary>A new random secret: "pp_" and 43 base64url characters.</summary>
     public static string NewSecret() => "pp_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
