@@ -106,6 +106,7 @@ internal static class DecideCommand
             }
 
             var users = LoadUsers(parse.GetValue(db)!);
+            var pseudonymizer = File.Exists(parse.GetValue(db)!) ? CommonOptions.Pseudonymizer(parse.GetValue(db)!) : null;
             var schema = DecisionRuleContext.Schema(users.Attributes);
             var catalog = LiveCatalog.Build(definitions, schema, 1);
             if (catalog.Problems.Count > 0)
@@ -149,8 +150,10 @@ internal static class DecideCommand
                     throw new ArgumentException($"{path}: line {line}: {string.Join("; ", requestProblems)}");
                 }
 
-                var decision = engine.DecideAsync($"replay-{line}", request, users.Directory.Find(request.UserId), state, null, now).AsTask().GetAwaiter().GetResult();
-                console.Output.WriteLine(JsonSerializer.Serialize(decision, CampaignJson.Options));
+                // Logged requests carry the storefront's ids: pseudonymized with the store's key, as serve does.
+                var stored = request with { UserId = pseudonymizer?.Pseudonymize(request.UserId) ?? request.UserId };
+                var decision = engine.DecideAsync($"replay-{line}", stored, users.Directory.Find(stored.UserId), state, null, now).AsTask().GetAwaiter().GetResult();
+                console.Output.WriteLine(JsonSerializer.Serialize(decision with { UserId = request.UserId }, CampaignJson.Options));
                 decided++;
             }
 
