@@ -47,7 +47,7 @@ public sealed record RecommendFilter
 public abstract class Recommender
 {
     private const string Magic = "PromoPilot.Recommender";
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private float[] popularity = [];
 
     /// <summary>The short name used by the CLI and in saved models (pop, itemknn, ease, ...).</summary>
