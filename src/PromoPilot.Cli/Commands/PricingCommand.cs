@@ -80,13 +80,7 @@ internal static class PricingCommand
             }
             else
             {
-                var table = new Table().Title(report.Specification).AddColumns("scope", "elasticity", "std error", "n");
-                foreach (var e in estimates)
-                {
-                    table.AddRow(e.Scope, e.Elasticity.ToString("F3", CultureInfo.InvariantCulture), e.StdError.ToString("F3", CultureInfo.InvariantCulture), e.N.ToString("N0", CultureInfo.InvariantCulture));
-                }
-
-                console.Tables.Write(table);
+                WriteTable(console, report.Specification, estimates);
             }
 
             return 0;
@@ -119,16 +113,21 @@ internal static class PricingCommand
         }
         else
         {
-            var table = new Table().Title(report.Specification).AddColumns("scope", "elasticity", "std error", "n");
-            foreach (var e in estimates)
-            {
-                table.AddRow(e.Scope, e.Elasticity.ToString("F3", CultureInfo.InvariantCulture), e.StdError.ToString("F3", CultureInfo.InvariantCulture), e.N.ToString("N0", CultureInfo.InvariantCulture));
-            }
-
-            console.Tables.Write(table);
+            WriteTable(console, report.Specification, estimates);
         }
 
         return 0;
+    }
+
+    private static void WriteTable(CliConsole console, string specification, IReadOnlyList<ElasticityRow> estimates)
+    {
+        var table = new Table().Title(specification).AddColumns("scope", "elasticity", "std error", "n");
+        foreach (var e in estimates)
+        {
+            table.AddRow(e.Scope, e.Elasticity.ToString("F3", CultureInfo.InvariantCulture), e.StdError.ToString("F3", CultureInfo.InvariantCulture), e.N.ToString("N0", CultureInfo.InvariantCulture));
+        }
+
+        console.Tables.Write(table);
     }
 
     private static ElasticityRow Estimate(string scope, IReadOnlyList<OjRow> rows, bool withBrandEffects, StandardErrorKind kind)
