@@ -19,6 +19,7 @@ public sealed class DecisionEngine
     private const string FallbackCampaign = "fallback";
     private const string FrequencyCapCheck = "frequency_cap";
     private readonly Assigner[] _experiments;
+    private readonly bool _needsOnlineFeatures;
 
     /// <exception cref="ArgumentException">The options are invalid (the message names each).</exception>
     public DecisionEngine(LiveCatalog catalog, LinearUpliftModel? model = null, IEnumerable<ExperimentDefinition>? experiments = null, DecisionOptions? options = null)
@@ -34,6 +35,7 @@ public sealed class DecisionEngine
         Catalog = catalog;
         Model = model;
         _experiments = [.. (experiments ?? []).Select(e => new Assigner(e))];
+        _needsOnlineFeatures = catalog.NeedsOnlineFeatures || _experiments.Any(e => e.Definition.Targeting is not null);
     }
 
     public LiveCatalog Catalog { get; }
@@ -133,7 +135,7 @@ public sealed class DecisionEngine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(request);
         // One round trip saved when no campaign or experiment rule reads the online features.
-        var online = Catalog.NeedsOnlineFeatures || _experiments.Any(e => e.Definition.Targeting is not null)
+        var online = _needsOnlineFeatures
             ? await state.GetFeaturesAsync(request.UserId, cancellationToken).ConfigureAwait(false)
             : NoFeatures;
         var ranking = Rank(request, user, online, spend, now);

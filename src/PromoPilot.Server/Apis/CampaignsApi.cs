@@ -86,7 +86,7 @@ public static class CampaignsApi
             }
         }
 
-        var (actor, role) = Idempotency.Actor(http.User);
+        var (actor, role) = Actors.Of(http.User);
         var audit = new AuditEntry(runtime.Clock.GetUtcNow(), actor, role, id is null ? "create" : "update", "campaign", campaign!.Id,
             JsonSerializer.Serialize(new { status = campaign.Status, version = expected + 1 }, CampaignJson.Options));
         StoredCampaign saved;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -134,10 +133,6 @@ public static class Idempotency
         var value = http.Request.Headers["Idempotency-Key"].ToString();
         return value.Length is > 0 and <= 128 && value.All(c => c is > ' ' and < '\u007f') ? value : null;
     }
-
-    /// <summary>The actor of a management call for the audit log.</summary>
-    public static (string Actor, string Role) Actor(ClaimsPrincipal user) =>
-        ($"{user.FindFirstValue("key_name")} ({user.Identity?.Name})", user.FindFirstValue(ClaimTypes.Role) ?? "none");
 }
 
 internal static class Names

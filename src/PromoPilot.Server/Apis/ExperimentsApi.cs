@@ -80,7 +80,7 @@ public static class ExperimentsApi
             return Problems.Result(StatusCodes.Status404NotFound, "Unknown experiment", $"no experiment '{CampaignsApi.Show(key)}'");
         }
 
-        var (actor, role) = Idempotency.Actor(http.User);
+        var (actor, role) = Actors.Of(http.User);
         var audit = new AuditEntry(runtime.Clock.GetUtcNow(), actor, role, key is null ? "create" : "update", "experiment", experiment.Key, null);
         StoredExperiment saved;
         try

@@ -57,7 +57,7 @@ public static class KeysApi
 
         var secret = ApiKeyRing.NewSecret();
         var key = new StoredApiKey(ApiKeyRing.NewId(), request.Name, request.Role, ApiKeyRing.Hash(secret), runtime.Clock.GetUtcNow(), false);
-        var (actor, role) = Idempotency.Actor(http.User);
+        var (actor, role) = Actors.Of(http.User);
         await runtime.Store.SaveApiKeyAsync(key, new AuditEntry(key.CreatedAt, actor, role, "create", "api_key", key.Id, $"{{\"role\":\"{key.Role}\"}}"), cancellationToken);
         await runtime.RefreshAsync(cancellationToken);
         return TypedResults.Created($"/v1/keys/{key.Id}", new NewKeyResponse(key.Id, key.Name, key.Role, secret));
@@ -71,7 +71,7 @@ public static class KeysApi
             return Problems.Result(StatusCodes.Status404NotFound, "Unknown key", $"no key '{CampaignsApi.Show(id)}'");
         }
 
-        var (actor, role) = Idempotency.Actor(http.User);
+        var (actor, role) = Actors.Of(http.User);
         await runtime.Store.SaveApiKeyAsync(key with { Revoked = true }, new AuditEntry(runtime.Clock.GetUtcNow(), actor, role, "revoke", "api_key", id, null), cancellationToken);
         await runtime.RefreshAsync(cancellationToken);
         return TypedResults.NoContent();
