@@ -31,7 +31,11 @@ internal static class DecideEngineBench
         var now = DateTimeOffset.UtcNow;
         var cart = new[] { new CartLine("85123A", 2, 2.55m), new CartLine("22423", 1, 12.75m) };
         var requests = users.Select(u => new DecisionRequest(u.UserId, "home", "web", cart, Limit: 2)).ToArray();
+        var requestBodies = requests.Select(r => JsonSerializer.SerializeToUtf8Bytes(r, CampaignJson.Options)).ToArray();
         var rankTimes = new List<double>();
+        var parseTimes = new List<double>();
+        var recordTimes = new List<double>();
+        var allocated = new Dictionary<string, double>();
         var predictTimes = new List<double>();
         var decideTimes = new List<double>();
         var jsonTimes = new List<double>();
@@ -39,12 +43,24 @@ internal static class DecideEngineBench
         for (var round = 0; round < rounds; round++)
         {
             var clock = Stopwatch.StartNew();
+            var bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < decisions; i++)
+            {
+                var parsed = JsonSerializer.Deserialize<DecisionRequest>(requestBodies[i % requestBodies.Length], CampaignJson.Options)!;
+                _ = parsed.Problems();
+            }
+
+            parseTimes.Add(clock.Elapsed.TotalSeconds * 1e6 / decisions);
+            allocated["parse"] = (GC.GetAllocatedBytesForCurrentThread() - bytesBefore) / (double)decisions;
+            bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+            clock.Restart();
             for (var i = 0; i < decisions; i++)
             {
                 _ = engine.Rank(requests[i % requests.Length], users[i % users.Count], null, null, now);
             }
 
             rankTimes.Add(clock.Elapsed.TotalSeconds * 1e6 / decisions);
+            allocated["rank"] = (GC.GetAllocatedBytesForCurrentThread() - bytesBefore) / (double)decisions;
             clock.Restart();
             for (var i = 0; i < decisions; i++)
             {
@@ -54,6 +70,7 @@ internal static class DecideEngineBench
             predictTimes.Add(clock.Elapsed.TotalSeconds * 1e6 / decisions);
             clock.Restart();
             var last = new List<Decision>(1000);
+            bytesBefore = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < decisions; i++)
             {
                 var decision = engine.DecideAsync("d", requests[i % requests.Length], users[i % users.Count], state, null, now).AsTask().GetAwaiter().GetResult();
@@ -64,23 +81,38 @@ internal static class DecideEngineBench
             }
 
             decideTimes.Add(clock.Elapsed.TotalSeconds * 1e6 / decisions);
+            allocated["decide"] = (GC.GetAllocatedBytesForCurrentThread() - bytesBefore) / (double)decisions;
+            bytesBefore = GC.GetAllocatedBytesForCurrentThread();
             clock.Restart();
             for (var i = 0; i < decisions; i++)
             {
-                bytes = JsonSerializer.SerializeToUtf8Bytes(last[i % last.Count], CampaignJson.Options).Length;
+                bytes = DecisionJson.Serialize(last[i % last.Count]).Length;
             }
 
             jsonTimes.Add(clock.Elapsed.TotalSeconds * 1e6 / decisions);
+            allocated["serialize"] = (GC.GetAllocatedBytesForCurrentThread() - bytesBefore) / (double)decisions;
+            bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+            clock.Restart();
+            for (var i = 0; i < decisions; i++)
+            {
+                _ = DecisionRecord.From(last[i % last.Count]).ToJson();
+            }
+
+            recordTimes.Add(clock.Elapsed.TotalSeconds * 1e6 / decisions);
+            allocated["record"] = (GC.GetAllocatedBytesForCurrentThread() - bytesBefore) / (double)decisions;
         }
 
         decideTimes.Sort();
         rankTimes.Sort();
         predictTimes.Sort();
         jsonTimes.Sort();
+        parseTimes.Sort();
+        recordTimes.Sort();
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             decisions, rounds, campaigns = catalog.Count, offers = campaigns.Sum(c => c.Offers.Count),
             decide_us_median = decideTimes[rounds / 2], rank_us_median = rankTimes[rounds / 2], predict_us_median = predictTimes[rounds / 2], serialize_us_median = jsonTimes[rounds / 2], response_bytes = bytes,
+            parse_us_median = parseTimes[rounds / 2], record_us_median = recordTimes[rounds / 2], allocated_bytes = allocated,
         }));
     }
 }

@@ -54,74 +54,92 @@ public sealed class DecisionEngine
     public Ranking Rank(DecisionRequest request, UserSnapshot? user, IReadOnlyDictionary<string, double>? online, IReadOnlyDictionary<string, CampaignSpend>? spend, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
-        online ??= NoFeatures;
+        var evaluation = Evaluate(request, user, online ?? NoFeatures, spend, now, everyOffer: true);
+        var eligible = evaluation.Eligible!;
+        eligible.Sort(BestFirst);
+        return new Ranking(eligible, (IReadOnlyList<TraceEntry>?)evaluation.Rejected ?? [], evaluation.Rejections, evaluation.ArmsById(), evaluation.Campaigns.Length, evaluation.OffersConsidered, evaluation.Prediction);
+    }
+
+    /// <summary>Higher score first; ties by campaign id, then offer id.</summary>
+    private static int BestFirst(Candidate a, Candidate b)
+    {
+        var byScore = b.Score.Total.CompareTo(a.Score.Total);
+        if (byScore != 0)
+        {
+            return byScore;
+        }
+
+        var byCampaign = string.CompareOrdinal(a.Offer.Campaign.Id, b.Offer.Campaign.Id);
+        return byCampaign != 0 ? byCampaign : string.CompareOrdinal(a.Offer.Id, b.Offer.Id);
+    }
+
+    /// <summary>
+    /// Runs every check and scores every eligible offer. Keeps the best offer of each campaign (a decision takes at
+    /// most one per campaign); with <paramref name="everyOffer"/> also every eligible offer with its score components
+    /// and, when the request asks to explain, every rejected offer with its reasons.
+    /// </summary>
+    private Evaluation Evaluate(DecisionRequest request, UserSnapshot? user, IReadOnlyDictionary<string, double> online, IReadOnlyDictionary<string, CampaignSpend>? spend, DateTimeOffset now, bool everyOffer)
+    {
         var context = new DecisionRuleContext(user, request, online);
         var campaigns = Catalog.ForPlacement(request.Placement);
         var prediction = Model?.Predict(user?.Features ?? NoFeatures, withContributions: true);
         var orderValue = (double)(user?.AverageOrderValue(Options.DefaultOrderValue) ?? Options.DefaultOrderValue);
+        var evaluation = new Evaluation(campaigns, prediction, everyOffer, everyOffer && request.Explain);
         var cartValue = request.CartValue;
-        var eligible = new List<Candidate>();
-        var rejected = request.Explain ? new List<TraceEntry>() : null;
-        var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
-        var arms = new Dictionary<string, string>(StringComparer.Ordinal);
-        var offersConsidered = 0;
-        foreach (var campaign in campaigns)
+        for (var index = 0; index < campaigns.Length; index++)
         {
-            var definition = campaign.Definition;
-            offersConsidered += campaign.Offers.Length;
-            var failed = CampaignRejection(campaign, request, user, context, online, spend, now);
+            var campaign = campaigns[index];
+            evaluation.OffersConsidered += campaign.Offers.Length;
+            CampaignSpend? spent = spend is not null && spend.TryGetValue(campaign.Id, out var found) ? found : null;
+            var failed = CampaignRejection(campaign, request, user, context, online, spent, now);
             if (failed is { } check)
             {
-                rejections[check.Key] = rejections.GetValueOrDefault(check.Key) + campaign.Offers.Length;
+                evaluation.Reject(check.Key, campaign.Offers.Length);
                 if (check.Key == CompiledCampaign.HoldoutCheck)
                 {
-                    arms[definition.Id] = CampaignHoldout.Holdout;
+                    evaluation.Arms[index] = CampaignHoldout.Holdout;
                 }
 
-                if (rejected is not null)
+                if (evaluation.Rejected is { } rejected)
                 {
                     var reasons = campaign.ReasonsUntil(check);
                     foreach (var offer in campaign.Offers)
                     {
-                        rejected.Add(new TraceEntry(definition.Id, offer.Id, "rejected", reasons, null));
+                        rejected.Add(new TraceEntry(campaign.Id, offer.Id, "rejected", reasons, null));
                     }
                 }
 
                 continue;
             }
 
-            arms[definition.Id] = CampaignHoldout.Treatment;
+            evaluation.Arms[index] = CampaignHoldout.Treatment;
             foreach (var offer in campaign.Offers)
             {
-                if (OfferRejection(offer, request, cartValue, spend) is { } offerCheck)
+                if (OfferRejection(offer, request, cartValue, spent) is { } offerCheck)
                 {
-                    rejections[offerCheck.Key] = rejections.GetValueOrDefault(offerCheck.Key) + 1;
-                    rejected?.Add(new TraceEntry(definition.Id, offer.Id, "rejected", [.. campaign.Passed, offerCheck.Failed], null));
+                    evaluation.Reject(offerCheck.Key, 1);
+                    evaluation.Rejected?.Add(new TraceEntry(campaign.Id, offer.Id, "rejected", [.. campaign.Passed, offerCheck.Failed], null));
                     continue;
                 }
 
                 var score = Score(offer, user, prediction, orderValue);
-                eligible.Add(new Candidate(offer, score, campaign.Passed));
+                ref var best = ref evaluation.Best[index];
+                if (best.Offer is null || score.Total > best.Total || (score.Total == best.Total && string.CompareOrdinal(offer.Id, best.Offer.Id) < 0))
+                {
+                    best = new BestOffer(offer, score.Total);
+                }
+
+                evaluation.Eligible?.Add(new Candidate(offer, score.ToComponents(), campaign.Passed));
             }
         }
 
-        eligible.Sort((a, b) =>
-        {
-            var byScore = b.Score.Total.CompareTo(a.Score.Total);
-            if (byScore != 0)
-            {
-                return byScore;
-            }
-
-            var byCampaign = string.CompareOrdinal(a.Offer.Campaign.Id, b.Offer.Campaign.Id);
-            return byCampaign != 0 ? byCampaign : string.CompareOrdinal(a.Offer.Id, b.Offer.Id);
-        });
-        return new Ranking(eligible, (IReadOnlyList<TraceEntry>?)rejected ?? [], rejections, arms, campaigns.Length, offersConsidered, prediction);
+        return evaluation;
     }
 
     /// <summary>
-    /// Decides: ranks, then takes offers best first (one per campaign) while each campaign's frequency cap allows an
-    /// impression, serves the fallback when none qualifies, assigns experiment variants (sticky in the online state).
+    /// Decides: takes campaigns by their best offer's score (one offer per campaign) while each campaign's frequency
+    /// cap allows an impression, serves the fallback when none qualifies, assigns experiment variants (sticky in the
+    /// online state). Only a request that asks to explain scores every offer into the trace.
     /// </summary>
     public async ValueTask<Decision> DecideAsync(
         string decisionId,
@@ -138,46 +156,43 @@ public sealed class DecisionEngine
         var online = _needsOnlineFeatures
             ? await state.GetFeaturesAsync(request.UserId, cancellationToken).ConfigureAwait(false)
             : NoFeatures;
-        var ranking = Rank(request, user, online, spend, now);
-        var chosen = new List<(Candidate Candidate, List<string> Reasons)>();
+        var evaluation = Evaluate(request, user, online, spend, now, everyOffer: request.Explain);
+        var chosen = new List<(BestOffer Best, List<string> Reasons)>(request.Limit);
         var capped = new List<TraceEntry>();
-        var usedCampaigns = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var candidate in ranking.Eligible)
+        foreach (var index in evaluation.CampaignsByBestScore())
         {
             if (chosen.Count >= request.Limit)
             {
                 break;
             }
 
-            var campaign = candidate.Offer.Campaign.Definition;
-            if (!usedCampaigns.Add(campaign.Id))
+            var best = evaluation.Best[index];
+            var campaign = best.Offer!.Campaign;
+            var reasons = new List<string>(campaign.Passed.Length + 1);
+            reasons.AddRange(campaign.Passed);
+            if (campaign.Definition.FrequencyCap is { } cap)
             {
-                continue;
-            }
-
-            var reasons = new List<string>(candidate.Reasons);
-            if (campaign.FrequencyCap is { } cap)
-            {
-                var claim = new ImpressionClaim(request.UserId, campaign.Id, candidate.Offer.Id, cap.Count, TimeSpan.FromHours(cap.WindowHours));
+                var claim = new ImpressionClaim(request.UserId, campaign.Id, best.Offer.Id, cap.Count, TimeSpan.FromHours(cap.WindowHours));
                 if (!await state.TryClaimImpressionAsync(claim, cancellationToken).ConfigureAwait(false))
                 {
-                    usedCampaigns.Remove(campaign.Id);
-                    capped.Add(new TraceEntry(campaign.Id, candidate.Offer.Id, "rejected", [.. reasons, $"frequency_cap: {cap.Count} per {cap.WindowHours} h reached"], candidate.Score));
+                    reasons.Add($"frequency_cap: {cap.Count} per {cap.WindowHours} h reached");
+                    capped.Add(new TraceEntry(campaign.Id, best.Offer.Id, "rejected", reasons, Score(best.Offer, user, evaluation.Prediction, OrderValue(user)).ToComponents()));
                     continue;
                 }
 
                 reasons.Add($"frequency_cap: {cap.Count} per {cap.WindowHours} h passed");
             }
 
-            chosen.Add((candidate, reasons));
+            chosen.Add((best, reasons));
         }
 
-        var offers = new List<OfferDecision>();
-        var entries = new List<TraceEntry>();
-        foreach (var (candidate, reasons) in chosen)
+        var offers = new List<OfferDecision>(Math.Max(chosen.Count, 1));
+        var entries = new List<TraceEntry>(Math.Max(chosen.Count, 1));
+        foreach (var (best, reasons) in chosen)
         {
-            offers.Add(ToDecision(offers.Count + 1, candidate, user));
-            entries.Add(new TraceEntry(candidate.Offer.Campaign.Id, candidate.Offer.Id, "selected", reasons, null)); // its score is on the offer
+            var score = Score(best.Offer!, user, evaluation.Prediction, OrderValue(user)).ToComponents();
+            offers.Add(ToDecision(offers.Count + 1, best.Offer!, score, user));
+            entries.Add(new TraceEntry(best.Offer!.Campaign.Id, best.Offer.Id, "selected", reasons, null)); // its score is on the offer
         }
 
         if (offers.Count == 0 && Options.Fallback is { } fallback)
@@ -188,24 +203,26 @@ public sealed class DecisionEngine
 
         if (request.Explain)
         {
-            var selected = chosen.Select(c => c.Candidate).ToHashSet();
-            entries.AddRange(ranking.Eligible.Where(c => !selected.Contains(c)).Select(c => new TraceEntry(c.Offer.Campaign.Id, c.Offer.Id, "eligible", c.Reasons, c.Score)));
+            evaluation.Eligible!.Sort(BestFirst);
+            foreach (var candidate in evaluation.Eligible)
+            {
+                if (!chosen.Exists(c => ReferenceEquals(c.Best.Offer, candidate.Offer)))
+                {
+                    entries.Add(new TraceEntry(candidate.CampaignId, candidate.OfferId, "eligible", candidate.Reasons, candidate.Score));
+                }
+            }
+
             entries.AddRange(capped);
-            entries.AddRange(ranking.Rejected);
+            entries.AddRange(evaluation.Rejected!);
         }
 
-        var rejections = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (check, count) in ranking.Rejections)
-        {
-            rejections[check] = count;
-        }
-
+        var rejections = new SortedDictionary<string, int>(evaluation.Rejections, StringComparer.Ordinal);
         if (capped.Count > 0)
         {
             rejections[FrequencyCapCheck] = rejections.GetValueOrDefault(FrequencyCapCheck) + capped.Count;
         }
 
-        var variants = new Dictionary<string, string>(ranking.Arms, StringComparer.Ordinal);
+        var variants = evaluation.ArmsById(extra: _experiments.Length);
         foreach (var experiment in _experiments)
         {
             var assignment = experiment.Definition.Targeting is null ? experiment.Assign(request.UserId) : experiment.Assign(request.UserId, new DecisionRuleContext(user, request, online));
@@ -215,13 +232,23 @@ public sealed class DecisionEngine
             }
         }
 
-        var contributions = chosen.Count > 0 && ranking.Prediction is { } p
-            ? p.Contributions.Where(c => c.Contribution != 0).OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Feature, StringComparer.Ordinal).ToList()
-            : [];
-        var trace = new DecisionTrace(Model is null ? "none" : $"linear_uplift({Model.Values.Source})", Catalog.Version, ranking.CampaignsConsidered, ranking.OffersConsidered, rejections, entries, contributions);
-        var items = user?.Recommendations.Take(Options.Items).ToList() ?? [];
+        var contributions = chosen.Count > 0 && evaluation.Prediction is { } p ? Largest(p.Contributions) : [];
+        var trace = new DecisionTrace(Model is null ? "none" : $"linear_uplift({Model.Values.Source})", Catalog.Version, evaluation.Campaigns.Length, evaluation.OffersConsidered, rejections, entries, contributions);
+        var items = user is null ? [] : user.Recommendations.Count <= Options.Items ? user.Recommendations : user.Recommendations.Take(Options.Items).ToList();
         return new Decision(decisionId, request.UserId, request.Placement, now, offers, items, variants, user is not null, trace);
     }
+
+    /// <summary>The non-zero contributions, largest magnitude first (ties by feature name).</summary>
+    private static FeatureContribution[] Largest(IReadOnlyList<FeatureContribution> contributions)
+    {
+        var nonZero = contributions.Where(c => c.Contribution != 0).ToArray();
+        Array.Sort(nonZero, (a, b) => Math.Abs(b.Contribution).CompareTo(Math.Abs(a.Contribution)) is var byMagnitude && byMagnitude != 0
+            ? byMagnitude
+            : string.CompareOrdinal(a.Feature, b.Feature));
+        return nonZero;
+    }
+
+    private double OrderValue(UserSnapshot? user) => (double)(user?.AverageOrderValue(Options.DefaultOrderValue) ?? Options.DefaultOrderValue);
 
     /// <summary>The first check the campaign fails for this request, or null when it may serve the shopper.</summary>
     private static CampaignCheck? CampaignRejection(
@@ -230,7 +257,7 @@ public sealed class DecisionEngine
         UserSnapshot? user,
         DecisionRuleContext context,
         IReadOnlyDictionary<string, double> online,
-        IReadOnlyDictionary<string, CampaignSpend>? spend,
+        CampaignSpend? spent,
         DateTimeOffset now)
     {
         var definition = campaign.Definition;
@@ -259,14 +286,14 @@ public sealed class DecisionEngine
             return campaign.AudienceCheck;
         }
 
-        if (spend is not null && spend.TryGetValue(definition.Id, out var spent))
+        if (spent is { } campaignSpend)
         {
-            if (campaign.BudgetCents is { } budget && spent.SpentCents >= budget)
+            if (campaign.BudgetCents is { } budget && campaignSpend.SpentCents >= budget)
             {
                 return campaign.BudgetSpent;
             }
 
-            if (definition.MaxRedemptions is { } max && spent.Redemptions >= max)
+            if (definition.MaxRedemptions is { } max && campaignSpend.Redemptions >= max)
             {
                 return campaign.RedemptionsReached;
             }
@@ -276,7 +303,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>The first check the offer fails, or null when it is eligible.</summary>
-    private static CampaignCheck? OfferRejection(CompiledOffer offer, DecisionRequest request, decimal cartValue, IReadOnlyDictionary<string, CampaignSpend>? spend)
+    private static CampaignCheck? OfferRejection(CompiledOffer offer, DecisionRequest request, decimal cartValue, CampaignSpend? spent)
     {
         var definition = offer.Definition;
         if (definition.MinimumBasket > 0 && cartValue < definition.MinimumBasket)
@@ -294,8 +321,7 @@ public sealed class DecisionEngine
             return CompiledOffer.NoStock;
         }
 
-        if (spend is not null && offer.Campaign.BudgetCents is { } budget && definition.CostPerRedemption is { } cost
-            && spend.TryGetValue(offer.Campaign.Id, out var spent) && budget - spent.SpentCents < CompiledCampaign.Cents(cost))
+        if (spent is { } campaignSpend && offer.Campaign.BudgetCents is { } budget && offer.CostCents is { } cost && budget - campaignSpend.SpentCents < cost)
         {
             return offer.BudgetLeftCheck;
         }
@@ -303,22 +329,19 @@ public sealed class DecisionEngine
         return null;
     }
 
-    private ScoreComponents Score(CompiledOffer offer, UserSnapshot? user, EffectPrediction? prediction, double orderValue)
+    private ScoreParts Score(CompiledOffer offer, UserSnapshot? user, EffectPrediction? prediction, double orderValue)
     {
-        var definition = offer.Definition;
         var p0 = prediction?.BaselineProbability ?? 0.0;
         var uplift = prediction?.Uplift ?? 0.0;
-        var margin = definition.Margin is { } m ? (double)m : orderValue * Options.DefaultMarginRate;
-        var cost = definition.CostPerRedemption is { } c ? (double)c
-            : definition.Percent is { } percent ? orderValue * (double)percent
-            : 0.0;
+        var margin = offer.Margin ?? orderValue * Options.DefaultMarginRate;
+        var cost = offer.Cost ?? (offer.Percent is { } percent ? orderValue * percent : 0.0);
         var incrementalMargin = uplift * margin;
         var expectedCost = (p0 + uplift) * cost;
         var profit = incrementalMargin - expectedCost;
-        var priority = offer.Campaign.Definition.Priority + definition.Priority;
+        var priority = offer.Priority;
         var affinity = Affinity(offer, user);
         var total = (Options.ValueWeight * profit) + (Options.PriorityWeight * priority) + (Options.AffinityWeight * affinity);
-        return new ScoreComponents(p0, uplift, incrementalMargin, expectedCost, profit, priority, affinity, total);
+        return new ScoreParts(p0, uplift, incrementalMargin, expectedCost, profit, priority, affinity, total);
     }
 
     /// <summary>The larger of the shopper's spend share in the offer's categories and the share of its featured items among their recommendations.</summary>
@@ -356,9 +379,8 @@ public sealed class DecisionEngine
         return best;
     }
 
-    private static OfferDecision ToDecision(int rank, Candidate candidate, UserSnapshot? user)
+    private static OfferDecision ToDecision(int rank, CompiledOffer offer, ScoreComponents score, UserSnapshot? user)
     {
-        var offer = candidate.Offer;
         var featured = offer.FeaturedItems;
         if (user is { Recommendations.Count: > 0 } && featured.Count > 1)
         {
@@ -368,10 +390,85 @@ public sealed class DecisionEngine
         }
 
         var definition = offer.Definition;
-        return new OfferDecision(rank, offer.Campaign.Id, offer.Id, Snake(definition.Type), definition.Name, definition.CostPerRedemption, featured, candidate.Score);
+        return new OfferDecision(rank, offer.Campaign.Id, offer.Id, Snake(definition.Type), definition.Name, definition.CostPerRedemption, featured, score);
     }
 
     private static string Snake(OfferType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
+
+    /// <summary><see cref="ScoreComponents"/> before they are kept: a decision scores every offer but keeps few.</summary>
+    private readonly record struct ScoreParts(double P0, double Uplift, double IncrementalMargin, double ExpectedCost, double Profit, double Priority, double Affinity, double Total)
+    {
+        public ScoreComponents ToComponents() => new(P0, Uplift, IncrementalMargin, ExpectedCost, Profit, Priority, Affinity, Total);
+    }
+
+    /// <summary>A campaign's best eligible offer and its score (no offer when none is eligible).</summary>
+    private readonly record struct BestOffer(CompiledOffer? Offer, double Total);
+
+    /// <summary>What <see cref="Evaluate"/> found for one request.</summary>
+    private sealed class Evaluation(CompiledCampaign[] campaigns, EffectPrediction? prediction, bool everyOffer, bool explain)
+    {
+        public CompiledCampaign[] Campaigns { get; } = campaigns;
+
+        public EffectPrediction? Prediction { get; } = prediction;
+
+        /// <summary>Per campaign (by index): its best eligible offer.</summary>
+        public BestOffer[] Best { get; } = new BestOffer[campaigns.Length];
+
+        /// <summary>Per campaign: treatment, holdout, or null when a check before the holdout rejected it.</summary>
+        public string?[] Arms { get; } = new string?[campaigns.Length];
+
+        public Dictionary<string, int> Rejections { get; } = new(StringComparer.Ordinal);
+
+        public int OffersConsidered { get; set; }
+
+        /// <summary>Every eligible offer, scored; only when asked for.</summary>
+        public List<Candidate>? Eligible { get; } = everyOffer ? [] : null;
+
+        /// <summary>Every rejected offer with its reasons; only when explaining.</summary>
+        public List<TraceEntry>? Rejected { get; } = explain ? [] : null;
+
+        public void Reject(string check, int offers) => Rejections[check] = Rejections.GetValueOrDefault(check) + offers;
+
+        /// <summary>Indexes of the campaigns with an eligible offer, by their best score, then campaign id.</summary>
+        public int[] CampaignsByBestScore()
+        {
+            var count = 0;
+            foreach (var best in Best)
+            {
+                count += best.Offer is null ? 0 : 1;
+            }
+
+            var order = new int[count];
+            count = 0;
+            for (var i = 0; i < Best.Length; i++)
+            {
+                if (Best[i].Offer is not null)
+                {
+                    order[count++] = i;
+                }
+            }
+
+            Array.Sort(order, (a, b) => Best[b].Total.CompareTo(Best[a].Total) is var byScore && byScore != 0
+                ? byScore
+                : string.CompareOrdinal(Campaigns[a].Id, Campaigns[b].Id));
+            return order;
+        }
+
+        /// <summary>The arms by campaign id, with room for <paramref name="extra"/> more entries.</summary>
+        public Dictionary<string, string> ArmsById(int extra = 0)
+        {
+            var arms = new Dictionary<string, string>(Campaigns.Length + extra, StringComparer.Ordinal);
+            for (var i = 0; i < Campaigns.Length; i++)
+            {
+                if (Arms[i] is { } arm)
+                {
+                    arms[Campaigns[i].Id] = arm;
+                }
+            }
+
+            return arms;
+        }
+    }
 
     /// <summary>An eligible offer with its score and the checks it passed.</summary>
     public sealed class Candidate

@@ -26,6 +26,7 @@ internal sealed class CompiledCampaign
         Audience = definition.Audience is { } audience ? Rule.Parse(audience, schema) : null;
         Channels = definition.Channels is { } channels ? channels.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
         Holdout = CampaignHoldout.Assigner(definition);
+        BudgetCents = definition.Budget is { } budget ? Cents(budget) : null;
         var passed = new List<string>();
         if (definition.Channels is { } list)
         {
@@ -91,7 +92,7 @@ internal sealed class CompiledCampaign
 
     public CompiledOffer[] Offers { get; }
 
-    public long? BudgetCents => Definition.Budget is { } b ? Cents(b) : null;
+    public long? BudgetCents { get; }
 
     public static long Cents(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.AwayFromZero);
 }
@@ -116,6 +117,19 @@ internal sealed class CompiledOffer(CompiledCampaign campaign, OfferDefinition d
     public IReadOnlyList<string> Categories { get; } = definition.Scope?.Categories ?? [];
 
     public IReadOnlyList<string> FeaturedItems { get; } = definition.FeaturedItems ?? definition.Scope?.Items ?? [];
+
+    /// <summary>The cost per redemption in cents, null when the offer has none fixed.</summary>
+    public long? CostCents { get; } = definition.CostPerRedemption is { } cost ? CompiledCampaign.Cents(cost) : null;
+
+    // The money terms of scoring as doubles, converted once rather than per request.
+    public double? Cost { get; } = (double?)definition.CostPerRedemption;
+
+    public double? Margin { get; } = (double?)definition.Margin;
+
+    public double? Percent { get; } = (double?)definition.Percent;
+
+    /// <summary>Campaign plus offer priority.</summary>
+    public double Priority { get; } = campaign.Definition.Priority + definition.Priority;
 }
 
 /// <summary>

@@ -7,23 +7,15 @@ namespace PromoPilot.Decisioning;
 /// <summary>An offer a decision granted, as kept for its redemption.</summary>
 public sealed record GrantedOffer(string CampaignId, string OfferId, decimal? CostPerRedemption);
 
-/// <summary>What the service keeps of a decision so it can be redeemed later (by id, from the online state).</summary>
+/// <summary>What a decision granted, sealed into its decision id (<see cref="DecisionTokens"/>) so it can be redeemed later.</summary>
 public sealed record DecisionRecord(string DecisionId, string UserId, DateTimeOffset DecidedAt, IReadOnlyList<GrantedOffer> Offers)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    /// <summary>The online-state key of a decision.</summary>
-    public static string Key(string decisionId) => $"decision:{decisionId}";
-
     public static DecisionRecord From(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
         return new DecisionRecord(decision.DecisionId, decision.UserId, decision.DecidedAt, [.. decision.Offers.Where(o => !o.Fallback).Select(o => new GrantedOffer(o.CampaignId, o.OfferId, o.CostPerRedemption))]);
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static DecisionRecord Parse(string json) => JsonSerializer.Deserialize<DecisionRecord>(json, Json) ?? throw new InvalidDataException("a stored decision is null");
 }
 
 /// <summary>Turns a redeem call into a <see cref="RedemptionClaim"/> with every limit of the campaign and offer.</summary>

@@ -170,7 +170,9 @@ public static class ServerApp
             await SeedAdminKeyAsync(runtime, adminKey, clock, cancellationToken).ConfigureAwait(false);
         }
 
+        runtime.Tokens = await DecisionTokens.OpenAsync(components.State, cancellationToken).ConfigureAwait(false);
         await runtime.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        app.Lifetime.ApplicationStopped.Register(runtime.Tokens.Dispose);
         app.Lifetime.ApplicationStopped.Register(() => components.Store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

@@ -50,6 +50,9 @@ public sealed class ServingRuntime(
 
     public DecisionEngine Engine => _engine;
 
+    /// <summary>Seals what a decision granted into its id; set when the server is built (the key lives in the online state).</summary>
+    public DecisionTokens Tokens { get; internal set; } = null!;
+
     public IReadOnlyDictionary<string, CampaignSpend> Spend => _spend;
 
     /// <summary>Every stored campaign (any status), as last loaded.</summary>

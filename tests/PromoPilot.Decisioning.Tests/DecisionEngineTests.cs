@@ -197,6 +197,28 @@ public class DecisionEngineTests
     }
 
     [Fact]
+    public async Task Decide_ManyRandomCatalogs_TakesTheFirstOfferOfEachCampaignInRankOrder()
+    {
+        // The decision picks each campaign's best offer without ranking every offer; it must agree with the full ranking.
+        var random = new Random(11);
+        var model = UpliftModel();
+        for (var round = 0; round < 300; round++)
+        {
+            var campaigns = Enumerable.Range(0, random.Next(1, 12)).Select(c => Campaign($"c{c:00}", [.. Enumerable.Range(0, random.Next(1, 6)).Select(o =>
+                new OfferDefinition($"o{o}", OfferType.AmountOff, Amount: random.Next(1, 4) * 5, Priority: random.Next(0, 3), MinimumBasket: random.Next(3) == 0 ? 50 : 0))])
+                with { Priority = random.Next(0, 3) }).ToArray();
+            var engine = Engine(model, new DecisionOptions { PriorityWeight = random.Next(0, 2) }, campaigns);
+            var user = new UserSnapshot("u", Profile(30, 3, 40), attributes: new Dictionary<string, double> { ["history"] = random.NextDouble() });
+            var request = new DecisionRequest("u", "home", Limit: random.Next(1, 5), Cart: [new CartLine("i", 1, random.Next(0, 100))]);
+
+            var decision = await Decide(engine, request, user);
+            var expected = engine.Rank(request, user, null, null, Now).Eligible.DistinctBy(c => c.CampaignId).Take(request.Limit).Select(c => (c.CampaignId, c.OfferId, c.Score.Total));
+
+            Assert.Equal(expected, decision.Offers.Select(o => (o.CampaignId, o.OfferId, o.Score!.Total)));
+        }
+    }
+
+    [Fact]
     public void Redemptions_Claim_ChargesTheCostOrAGivenAmountWithinTheOffersMost()
     {
         var campaign = Campaign("c", Amount("a", 10), new OfferDefinition("p", OfferType.PercentOff, Percent: 0.2m)) with { Budget = 500, PerUserRedemptions = 1 };

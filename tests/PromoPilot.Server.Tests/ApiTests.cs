@@ -243,6 +243,10 @@ public sealed class ApiTests : IAsyncLifetime
         var last = await TestServer.JsonAsync(await _server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, new { user_id = "z", placement = "home" }));
         await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{last["decision_id"]}/redeem", TestServer.AdminKey, new { offer_id = "other" }), HttpStatusCode.NotFound, "did not grant");
         await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{last["decision_id"]}/redeem", TestServer.AdminKey, new { offer_id = "ten", amount = 11 }), HttpStatusCode.UnprocessableEntity, "more than offer");
+        // The id carries the grant sealed: an altered one is unknown, not a 500 and not a grant.
+        var sealedId = last["decision_id"]!.GetValue<string>();
+        var altered = sealedId[..^3] + (sealedId[^3] == 'A' ? 'B' : 'A') + sealedId[^2..];
+        await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{altered}/redeem", TestServer.AdminKey, new { offer_id = "ten" }), HttpStatusCode.NotFound, "not a decision id");
     }
 
     [Fact]

@@ -153,7 +153,7 @@ internal static class DecideCommand
                 // Logged requests carry the storefront's ids: pseudonymized with the store's key, as serve does.
                 var stored = request with { UserId = pseudonymizer?.Pseudonymize(request.UserId) ?? request.UserId };
                 var decision = engine.DecideAsync($"replay-{line}", stored, users.Directory.Find(stored.UserId), state, null, now).AsTask().GetAwaiter().GetResult();
-                console.Output.WriteLine(JsonSerializer.Serialize(decision with { UserId = request.UserId }, CampaignJson.Options));
+                console.Output.WriteLine(DecisionJson.Serialize(decision with { UserId = request.UserId }));
                 decided++;
             }
 

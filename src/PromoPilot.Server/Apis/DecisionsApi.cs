@@ -59,16 +59,19 @@ public static class DecisionsApi
         var engine = runtime.Engine;
         var user = runtime.Users.Find(internalRequest.UserId);
         var decision = await engine.DecideAsync(decisionId, internalRequest, user, runtime.State, runtime.Spend, runtime.Clock.GetUtcNow(), cancellationToken);
-        await runtime.State.GetOrAddAsync(DecisionRecord.Key(decisionId), DecisionRecord.From(decision).ToJson(), runtime.DecisionTtl, cancellationToken);
-        var response = System.Text.Json.JsonSerializer.Serialize(decision with { UserId = clientUserId }, Core.Campaigns.CampaignJson.Options);
+        // The id the client redeems with carries what was granted: nothing is kept per decision.
+        var token = runtime.Tokens.Seal(DecisionRecord.From(decision));
+        var response = DecisionJson.SerializeToUtf8(decision with { DecisionId = token, UserId = clientUserId });
         if (Idempotency.Key(http) is not null)
         {
-            await runtime.State.GetOrAddAsync($"decision-body:{decisionId}", response, runtime.DecisionTtl, cancellationToken);
+            await runtime.State.GetOrAddAsync($"decision-body:{decisionId}", System.Text.Encoding.UTF8.GetString(response), runtime.DecisionTtl, cancellationToken);
         }
 
         metrics.Decided(decision);
-        return Results.Text(response, "application/json");
+        return Results.Bytes(response, "application/json");
     }
+
+    private static string Shorten(string id) => id.Length > 48 ? id[..48] + "…" : id;
 
     private static async Task<IResult> Redeem(string id, HttpContext http, ServingRuntime runtime, ServerMetrics metrics, CancellationToken cancellationToken)
     {
@@ -78,18 +81,18 @@ public static class DecisionsApi
             return error;
         }
 
-        if (string.IsNullOrWhiteSpace(request!.OfferId) || request.OfferId.Length > 128 || id.Length > 64)
+        if (string.IsNullOrWhiteSpace(request!.OfferId) || request.OfferId.Length > 128)
         {
             return Problems.Invalid(["offer_id: required, at most 128 characters"]);
         }
 
-        var json = await runtime.State.GetAsync(DecisionRecord.Key(id), cancellationToken);
-        if (json is null)
+        var record = runtime.Tokens.Open(id);
+        if (record is null || runtime.Clock.GetUtcNow() - record.DecidedAt > runtime.DecisionTtl)
         {
-            return Problems.Result(StatusCodes.Status404NotFound, "Unknown decision", $"no decision '{id}' (unknown, or older than its time to live)");
+            return Problems.Result(StatusCodes.Status404NotFound, "Unknown decision", $"no decision '{Shorten(id)}' (not a decision id this service issued, or older than its time to live)");
         }
 
-        var record = DecisionRecord.Parse(json);
+        id = record.DecisionId;
         var granted = record.Offers.FirstOrDefault(o => o.OfferId == request.OfferId);
         if (granted is null)
         {
