@@ -42,20 +42,48 @@ internal static class ResponseScoringBench
 
         Array.Sort(ticks);
         double Micro(long t) => t * 1e6 / Stopwatch.Frequency;
-        Console.WriteLine(FormattableString.Invariant($"{{\"bench\":\"response-scoring-single\",\"calls\":{ticks.Length},\"median_us\":{Micro(ticks[ticks.Length / 2]):F2},\"p99_us\":{Micro(ticks[(int)(ticks.Length * 0.99)]):F2},\"slots\":{model.Encoder.Width},\"checksum\":{sink:F3}}}"));
+        Console.WriteLine(FormattableString.Invariant($"{{\"bench\":\"response-scoring-single\",\"path\":\"{(model.ScoresDirectly ? "direct trees" : "ml.net")}\",\"calls\":{ticks.Length},\"median_us\":{Micro(ticks[ticks.Length / 2]):F2},\"p99_us\":{Micro(ticks[(int)(ticks.Length * 0.99)]):F2},\"slots\":{model.Encoder.Width},\"checksum\":{sink:F3}}}"));
+
+        // Where the time went before: the same rows through ML.NET's PredictionEngine (the reference path).
+        var engine = model.CreateScorer(direct: false);
+        for (var i = 0; i < 20_000; i++)
+        {
+            engine.Probability(encoded[i % encoded.Length]);
+        }
+
+        var engineTicks = new long[100_000];
+        var maxDiff = 0.0;
+        for (var i = 0; i < engineTicks.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var p = engine.Probability(encoded[i % encoded.Length]);
+            engineTicks[i] = Stopwatch.GetTimestamp() - start;
+            maxDiff = Math.Max(maxDiff, Math.Abs(p - scorer.Probability(encoded[i % encoded.Length])));
+        }
+
+        Array.Sort(engineTicks);
+        Console.WriteLine(FormattableString.Invariant($"{{\"bench\":\"response-scoring-single-mlnet-engine\",\"calls\":{engineTicks.Length},\"median_us\":{Micro(engineTicks[engineTicks.Length / 2]):F2},\"p99_us\":{Micro(engineTicks[(int)(engineTicks.Length * 0.99)]):F2},\"max_abs_diff_vs_direct\":{maxDiff:E2}}}"));
 
         var (batch, _) = Synthetic(rows, 3);
+        var encodeClock = Stopwatch.StartNew();
+        var encodedBatch = model.Encoder.Encode(batch); // the encoder alone, one thread, allocating a row each
+        Console.WriteLine(FormattableString.Invariant($"{{\"bench\":\"response-scoring-encode\",\"rows\":{rows},\"threads\":1,\"seconds\":{encodeClock.Elapsed.TotalSeconds:F2}}}"));
+        sink += encodedBatch[0][0];
+        encodedBatch = null;
         var seconds = new List<double>();
+        var cpu = new List<double>(); // CPU seconds of the process during each batch: on a shared machine, wall time is not the work
         for (var r = 0; r < runs; r++)
         {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var p = model.PredictProbabilities(batch, threads);
             seconds.Add(clock.Elapsed.TotalSeconds);
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
             sink += p[0];
         }
 
         seconds.Sort();
-        Console.WriteLine(FormattableString.Invariant($"{{\"bench\":\"response-scoring-batch\",\"rows\":{rows},\"threads\":{threads},\"median_s\":{seconds[seconds.Count / 2]:F2},\"runs\":[{string.Join(",", seconds.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}]}}"));
+        Console.WriteLine(FormattableString.Invariant($"{{\"bench\":\"response-scoring-batch\",\"rows\":{rows},\"threads\":{threads},\"median_s\":{seconds[seconds.Count / 2]:F2},\"median_cpu_s\":{cpu.Order().ElementAt(cpu.Count / 2):F2},\"runs\":[{string.Join(",", seconds.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}]}}"));
     }
 
     private static (FeatureTable Features, bool[] Labels) Synthetic(int n, int seed)

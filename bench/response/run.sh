@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Response models on in_vehicle_coupon: ours (LightGBM, FastTree, logistic through ML.NET) and xgboost
+# Response models on in_vehicle_coupon: ours (LightGBM, FastTree, FFM, logistic through ML.NET) and xgboost
 # (300 trees, depth 6, hist) on the same stratified 80/20 split, seed 42, one thread each; 3 runs, medians.
 # Usage: bench/response/run.sh [FILE]    (default ../shared/data/in_vehicle_coupon/...)
 set -euo pipefail
@@ -9,7 +9,7 @@ file="${1:-$root/../shared/data/in_vehicle_coupon/in-vehicle-coupon-recommendati
 "$root/promopilot" --help >/dev/null
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in 1 2 3; do
-  for model in lightgbm fasttree logistic; do
+  for model in lightgbm fasttree ffm logistic; do
     nice "$root/promopilot" response eval --dataset in-vehicle-coupon --input "$file" --model "$model" --seed 42 --json | tr -d '\n '; echo
   done
   nice /usr/bin/python3 "$root/bench/response/reference_xgboost.py" "$file" --seed 42 --threads 1

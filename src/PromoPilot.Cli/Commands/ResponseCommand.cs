@@ -22,7 +22,7 @@ internal static class ResponseCommand
         var dataset = new Option<string>("--dataset") { Description = "in-vehicle-coupon (label Y, every other column a feature) | mapped (any CSV with --label).", Required = true };
         var input = new Option<string>("--input") { Description = "The CSV (.csv or .csv.gz).", Required = true };
         var label = new Option<string?>("--label") { Description = "The 0/1 label column (mapped dataset)." };
-        var model = new Option<string>("--model") { Description = "lightgbm | fasttree | logistic.", DefaultValueFactory = _ => "lightgbm" };
+        var model = new Option<string>("--model") { Description = "lightgbm | fasttree | ffm (field-aware factorization machine) | logistic.", DefaultValueFactory = _ => "lightgbm" };
         var seed = new Option<int>("--seed") { Description = "Seed of the 80/20 split (stratified by label) and of the learner.", DefaultValueFactory = _ => 42 };
         var calibration = new Option<string>("--calibration") { Description = "platt | isotonic | none (fitted on a validation split of the training rows).", DefaultValueFactory = _ => "platt" };
         var threads = new Option<int>("--threads") { Description = "Trainer threads.", DefaultValueFactory = _ => 1 };
@@ -43,8 +43,8 @@ internal static class ResponseCommand
                 "lightgbm" => ResponseLearner.LightGbm,
                 "fasttree" => ResponseLearner.FastTree,
                 "logistic" => ResponseLearner.Logistic,
-                "ffm" => throw new ArgumentException("--model ffm: the field-aware factorization machine is not built yet; use lightgbm, fasttree or logistic."),
-                var other => throw new ArgumentException($"--model '{other}' is not one of lightgbm, fasttree, logistic."),
+                "ffm" => ResponseLearner.Ffm,
+                var other => throw new ArgumentException($"--model '{other}' is not one of lightgbm, fasttree, ffm, logistic."),
             };
             var calibrationMethod = parse.GetValue(calibration)!.ToLowerInvariant() switch
             {

@@ -11,12 +11,14 @@ namespace PromoPilot.Cli.Commands;
 /// <summary>promopilot uplift: uplift models on randomized campaign data (docs/response-uplift.md).</summary>
 internal static class UpliftCommand
 {
-    private static readonly string[] HillstromFeatures = ["recency", "history_segment", "history", "mens", "womens", "zip_code", "newbie", "channel"];
+    internal static readonly string[] HillstromFeatures = ["recency", "history_segment", "history", "mens", "womens", "zip_code", "newbie", "channel"];
 
     public static Command Create(CliConsole console) => new("uplift", "Uplift models: who buys because of the offer.")
     {
         Eval(console),
         Backtest(console),
+        UpliftModelCommands.Fit(console),
+        UpliftModelCommands.Score(console),
     };
 
     private static Command Eval(CliConsole console)
@@ -291,7 +293,7 @@ internal static class UpliftCommand
         return command;
     }
 
-    private static UpliftLearner ParseLearner(string name) => name switch
+    internal static UpliftLearner ParseLearner(string name) => name switch
     {
         "s" => UpliftLearner.S,
         "t" => UpliftLearner.T,

@@ -118,6 +118,22 @@ public sealed class FeatureEncoder
     /// <exception cref="ArgumentException">The table lacks a feature the encoder was fitted on, or its kind changed.</exception>
     public float[][] Encode(FeatureTable table)
     {
+        var columns = Bind(table);
+        var rows = new float[table.RowCount][];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var x = new float[Width];
+            EncodeRow(columns, r, x);
+            rows[r] = x;
+        }
+
+        return rows;
+    }
+
+    /// <summary>The table's column for each input feature, in training order (checked once for a whole batch).</summary>
+    /// <exception cref="ArgumentException">The table lacks a feature the encoder was fitted on, or its kind changed.</exception>
+    internal FeatureColumn[] Bind(FeatureTable table)
+    {
         ArgumentNullException.ThrowIfNull(table);
         var columns = new FeatureColumn[_slots.Length];
         for (var s = 0; s < _slots.Length; s++)
@@ -132,43 +148,41 @@ public sealed class FeatureEncoder
             columns[s] = column;
         }
 
-        var rows = new float[table.RowCount][];
-        for (var r = 0; r < rows.Length; r++)
+        return columns;
+    }
+
+    /// <summary>Writes row <paramref name="r"/> of the bound columns into <paramref name="x"/> (<see cref="Width"/> floats, overwritten): no allocation.</summary>
+    internal void EncodeRow(FeatureColumn[] columns, int r, Span<float> x)
+    {
+        x[..Width].Clear();
+        for (var s = 0; s < _slots.Length; s++)
         {
-            var x = new float[Width];
-            for (var s = 0; s < _slots.Length; s++)
+            var slot = _slots[s];
+            if (slot.Levels is { } levels)
             {
-                var slot = _slots[s];
-                if (slot.Levels is { } levels)
+                var value = columns[s].Categories![r];
+                if (levels.TryGetValue(string.IsNullOrEmpty(value) ? MissingLevel : value, out var level))
                 {
-                    var value = columns[s].Categories![r];
-                    if (levels.TryGetValue(string.IsNullOrEmpty(value) ? MissingLevel : value, out var level))
-                    {
-                        x[slot.Offset + level] = 1;
-                    }
+                    x[slot.Offset + level] = 1;
+                }
+            }
+            else
+            {
+                var value = columns[s].Numbers![r];
+                if (Missing == MissingHandling.Native)
+                {
+                    x[slot.Offset] = (float)value;
                 }
                 else
                 {
-                    var value = columns[s].Numbers![r];
-                    if (Missing == MissingHandling.Native)
+                    x[slot.Offset] = double.IsNaN(value) ? 0 : (float)((value - slot.Mean) / slot.Scale);
+                    if (slot.Indicator)
                     {
-                        x[slot.Offset] = (float)value;
-                    }
-                    else
-                    {
-                        x[slot.Offset] = double.IsNaN(value) ? 0 : (float)((value - slot.Mean) / slot.Scale);
-                        if (slot.Indicator)
-                        {
-                            x[slot.Offset + 1] = double.IsNaN(value) ? 1 : 0;
-                        }
+                        x[slot.Offset + 1] = double.IsNaN(value) ? 1 : 0;
                     }
                 }
             }
-
-            rows[r] = x;
         }
-
-        return rows;
     }
 
     private sealed record Slot(string Name, int Offset, Dictionary<string, int>? Levels, double Mean, double Scale, bool Indicator);

@@ -24,6 +24,41 @@ public enum ResponseLearner
 
     /// <summary>L2-regularized logistic regression fitted by L-BFGS on standardized, imputed features: the baseline.</summary>
     Logistic,
+
+    /// <summary>
+    /// Field-aware factorization machine (Juan, Zhuang, Chin &amp; Lin 2016, "Field-aware Factorization Machines for
+    /// CTR Prediction"), ML.NET's trainer: one field per input feature, standardized and imputed features as for the
+    /// logistic baseline.
+    /// </summary>
+    Ffm,
+}
+
+/// <summary>Settings of the field-aware factorization machine (ML.NET's defaults except where noted).</summary>
+public sealed record FfmOptions
+{
+    /// <summary>Passes over the training rows. Default 20 (ML.NET's default is 5).</summary>
+    public int Iterations { get; init; } = 20;
+
+    /// <summary>Latent factors per feature and field. Default 8 (ML.NET's default is 20).</summary>
+    public int LatentDimension { get; init; } = 8;
+
+    /// <summary>Initial AdaGrad learning rate. Default 0.1.</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>L2 penalty of the linear weights. Default 1e-4.</summary>
+    public double LambdaLinear { get; init; } = 1e-4;
+
+    /// <summary>L2 penalty of the latent factors. Default 1e-4.</summary>
+    public double LambdaLatent { get; init; } = 1e-4;
+
+    internal void Validate()
+    {
+        Evaluation.ModelArgs.Positive(Iterations, nameof(Iterations));
+        Evaluation.ModelArgs.Positive(LatentDimension, nameof(LatentDimension));
+        Evaluation.ModelArgs.Positive(LearningRate, nameof(LearningRate));
+        Evaluation.ModelArgs.NonNegative(LambdaLinear, nameof(LambdaLinear));
+        Evaluation.ModelArgs.NonNegative(LambdaLatent, nameof(LambdaLatent));
+    }
 }
 
 /// <summary>Settings of a response (click / conversion / acceptance) model.</summary>
@@ -33,6 +68,9 @@ public sealed record ResponseOptions
 
     /// <summary>Tree settings (LightGBM, FastTree).</summary>
     public GbmOptions Trees { get; init; } = new();
+
+    /// <summary>Field-aware factorization machine settings.</summary>
+    public FfmOptions Ffm { get; init; } = new();
 
     /// <summary>L2 penalty of the logistic baseline. Default 1.</summary>
     public double LogisticL2 { get; init; } = 1;
@@ -61,6 +99,7 @@ public static class ResponseTrainer
         ArgumentNullException.ThrowIfNull(labels);
         options ??= new ResponseOptions();
         options.Trees.Validate();
+        options.Ffm.Validate();
         ModelArgs.NonNegative(options.LogisticL2, nameof(options.LogisticL2));
         if (!(options.ValidationFraction > 0 && options.ValidationFraction < 0.5))
         {
@@ -84,10 +123,10 @@ public static class ResponseTrainer
         bool[] fitLabels = [.. fitRows.Select(i => labels[i])];
         bool[] validLabels = [.. validRows.Select(i => labels[i])];
 
-        var encoder = FeatureEncoder.Fit(fitTable, options.Learner == ResponseLearner.Logistic ? MissingHandling.ImputeWithIndicator : MissingHandling.Native);
+        var encoder = FeatureEncoder.Fit(fitTable, options.Learner is ResponseLearner.Logistic or ResponseLearner.Ffm ? MissingHandling.ImputeWithIndicator : MissingHandling.Native);
         var ml = new MLContext(options.Seed);
-        var train = MlNet.Binary(ml, encoder.Encode(fitTable), fitLabels);
-        var valid = MlNet.Binary(ml, encoder.Encode(validTable), validLabels);
+        var train = ResponseModel.Data(ml, options.Learner, encoder, encoder.Encode(fitTable), fitLabels);
+        var valid = ResponseModel.Data(ml, options.Learner, encoder, encoder.Encode(validTable), validLabels);
         ITransformer model = options.Learner switch
         {
             ResponseLearner.LightGbm => ml.BinaryClassification.Trainers.LightGbm(MlNet.LightGbmBinary(options.Trees, options.Seed, weighted: false)).Fit(train, valid),
@@ -98,6 +137,7 @@ public static class ResponseTrainer
                 L1Regularization = 0,
                 NumberOfThreads = 1,
             }).Fit(train),
+            ResponseLearner.Ffm => ml.BinaryClassification.Trainers.FieldAwareFactorizationMachine(FfmTrainerOptions(options, FieldData.Fields(encoder).Length)).Fit(train),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Learner, "unknown learner."),
         };
 
@@ -112,6 +152,20 @@ public static class ResponseTrainer
         var validProbabilities = result.Probabilities(valid);
         return result with { Reliability = ReliabilityTable.Build(validLabels, validProbabilities) };
     }
+
+    private static FieldAwareFactorizationMachineTrainer.Options FfmTrainerOptions(ResponseOptions options, int fields) => new()
+    {
+        LabelColumnName = "Label",
+        FeatureColumnName = FieldData.ColumnName(0),
+        ExtraFeatureColumns = [.. Enumerable.Range(1, fields - 1).Select(FieldData.ColumnName)],
+        NumberOfIterations = options.Ffm.Iterations,
+        LatentDimension = options.Ffm.LatentDimension,
+        LearningRate = (float)options.Ffm.LearningRate,
+        LambdaLinear = (float)options.Ffm.LambdaLinear,
+        LambdaLatent = (float)options.Ffm.LambdaLatent,
+        Shuffle = true,
+        Verbose = false,
+    };
 
     /// <summary>FastTree settings; ML.NET's EarlyStoppingRule setter rejects null, so it is set only when early stopping is on.</summary>
     private static FastTreeBinaryTrainer.Options FastTreeOptions(ResponseOptions options)
@@ -141,12 +195,14 @@ public sealed record ResponseModel
     private readonly MLContext _ml;
     private readonly ITransformer _model;
     private readonly Lazy<ITransformer> _contributor;
+    private readonly Lazy<(CompiledTrees Trees, MlPlatt Platt)?> _compiled;
 
     internal ResponseModel(MLContext ml, ITransformer model, FeatureEncoder encoder, IProbabilityCalibrator? calibrator, ResponseOptions options)
     {
         _ml = ml;
         _model = model;
         _contributor = new Lazy<ITransformer>(CreateContributor);
+        _compiled = new Lazy<(CompiledTrees, MlPlatt)?>(Compile);
         Encoder = encoder;
         Calibrator = calibrator;
         Options = options;
@@ -161,14 +217,93 @@ public sealed record ResponseModel
     /// <summary>Reliability table of the calibrated probabilities on the validation split.</summary>
     public IReadOnlyList<ReliabilityBin> Reliability { get; init; } = [];
 
-    /// <summary>Calibrated probabilities of a positive response, one per row (batch scoring; safe to call from several threads).</summary>
-    public double[] PredictProbabilities(FeatureTable features) => Probabilities(MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]));
+    /// <summary>
+    /// Calibrated probabilities of a positive response, one per row (batch scoring; safe to call from several
+    /// threads). Tree models are scored by the direct evaluator (<see cref="CompiledTrees"/>), the others by ML.NET.
+    /// </summary>
+    public double[] PredictProbabilities(FeatureTable features) =>
+        _compiled.Value is not null ? PredictCompiled(features, 1) : PredictProbabilitiesMlNet(features);
+
+    /// <summary>Whether scoring uses the direct tree evaluator (LightGBM and FastTree models) rather than ML.NET's transform.</summary>
+    public bool ScoresDirectly => _compiled.Value is not null;
+
+    /// <summary>Probabilities through ML.NET's own Transform (the reference the direct evaluator is tested against).</summary>
+    internal double[] PredictProbabilitiesMlNet(FeatureTable features) =>
+        Probabilities(Data(_ml, Options.Learner, Encoder, Encoder.Encode(features), new bool[features.RowCount]));
+
+    /// <summary>The data view a learner reads: one Features vector, or one column per field for the FFM.</summary>
+    internal static IDataView Data(MLContext ml, ResponseLearner learner, FeatureEncoder encoder, float[][] x, IReadOnlyList<bool> y) =>
+        learner == ResponseLearner.Ffm ? FieldData.Create(x, y, FieldData.Fields(encoder)) : MlNet.Binary(ml, x, y);
+
+    /// <summary>The probability of one raw tree-ensemble score, exactly as the ML.NET path computes it.</summary>
+    private double FromScore(float score, MlPlatt platt) =>
+        Calibrator is not null ? Calibrator.Probability(score) : (float)(1 / (1 + Math.Exp(platt.Slope * score + platt.Offset)));
+
+    private (CompiledTrees Trees, MlPlatt Platt)? Compile()
+    {
+        (TreeEnsemble<RegressionTree> Ensemble, MlPlatt Platt)? found = _model switch
+        {
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, MlPlatt>> t => (t.Model.SubModel.TrainedTreeEnsemble, t.Model.Calibrator),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, MlPlatt>> t => (t.Model.SubModel.TrainedTreeEnsemble, t.Model.Calibrator),
+            _ => null,
+        };
+        return found is { } f && CompiledTrees.From(f.Ensemble, Encoder.Width) is { } trees ? (trees, f.Platt) : null;
+    }
+
+    /// <summary>Encodes each row into a reused buffer and walks the trees: contiguous chunks, one per thread.</summary>
+    private double[] PredictCompiled(FeatureTable features, int threads)
+    {
+        var (trees, platt) = _compiled.Value!.Value;
+        var columns = Encoder.Bind(features);
+        var n = features.RowCount;
+        var result = new double[n];
+        threads = Math.Max(1, Math.Min(threads, n / 1024));
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
+        {
+            var from = (int)((long)n * chunk / threads);
+            var to = (int)((long)n * (chunk + 1) / threads);
+            var x = new float[Encoder.Width];
+            for (var r = from; r < to; r++)
+            {
+                Encoder.EncodeRow(columns, r, x);
+                result[r] = FromScore(trees.Score(x), platt);
+            }
+        });
+        return result;
+    }
 
     /// <summary>The input features (name and kind) the model was trained on.</summary>
     public IReadOnlyList<ModelFeature> Schema => Encoder.Schema;
 
     /// <summary>A single-row scorer for the decision path (not thread-safe: one per thread).</summary>
-    public ResponseScorer CreateScorer() => new(MlNet.Engine(_ml, _model, Encoder.Width), Encoder, Calibrator);
+    public ResponseScorer CreateScorer() => CreateScorer(direct: true);
+
+    /// <summary>
+    /// A single-row scorer; <paramref name="direct"/> false forces ML.NET's PredictionEngine even for tree models (the
+    /// slower reference path, kept for comparison: bench/README.md).
+    /// </summary>
+    public ResponseScorer CreateScorer(bool direct)
+    {
+        if (direct && _compiled.Value is { } compiled)
+        {
+            return new ResponseScorer(Encoder, row => FromScore(compiled.Trees.Score(row), compiled.Platt));
+        }
+
+        if (Options.Learner == ResponseLearner.Ffm)
+        {
+            return new ResponseScorer(Encoder, row => Probabilities(Data(_ml, Options.Learner, Encoder, [row], [false]))[0]);
+        }
+
+        var engine = MlNet.Engine(_ml, _model, Encoder.Width);
+        var input = new MlNet.BinaryRow();
+        var output = new MlNet.ScoreRow();
+        return new ResponseScorer(Encoder, row =>
+        {
+            input.Features = row;
+            engine.Predict(input, ref output);
+            return Calibrator is null ? output.Probability : Calibrator.Probability(output.Score);
+        });
+    }
 
     /// <summary>
     /// Calibrated probabilities for many rows, scored in <paramref name="threads"/> contiguous chunks in parallel
@@ -178,6 +313,11 @@ public sealed record ResponseModel
     {
         ArgumentNullException.ThrowIfNull(features);
         Evaluation.ModelArgs.Positive(threads, nameof(threads));
+        if (_compiled.Value is not null)
+        {
+            return PredictCompiled(features, threads);
+        }
+
         var n = features.RowCount;
         if (threads == 1 || n < 2 * threads)
         {
@@ -204,8 +344,8 @@ public sealed record ResponseModel
     public IReadOnlyList<IReadOnlyList<FeatureContribution>> Contributions(FeatureTable features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var data = MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]);
         var contributor = _contributor.Value;
+        var data = MlNet.Binary(_ml, Encoder.Encode(features), new bool[features.RowCount]);
         var slots = Encoder.SlotFeatures;
         var names = Encoder.Schema;
         var result = new List<IReadOnlyList<FeatureContribution>>(features.RowCount);
@@ -267,7 +407,7 @@ public sealed record ResponseModel
 
         using var model = zip.CreateEntry(ModelEntry).Open();
         using var buffer = new MemoryStream();
-        _ml.Model.Save(_model, MlNet.Binary(_ml, [new float[Encoder.Width]], [false]).Schema, buffer);
+        _ml.Model.Save(_model, Data(_ml, Options.Learner, Encoder, [new float[Encoder.Width]], [false]).Schema, buffer);
         buffer.Position = 0;
         buffer.CopyTo(model);
     }
@@ -363,21 +503,19 @@ public sealed record ResponseModel
 }
 
 /// <summary>
-/// Scores one row at a time through an ML.NET prediction engine, reusing its buffers: the fast path of a decision
-/// (see bench/README.md for the measured latency). Not thread-safe; create one per thread with <see cref="ResponseModel.CreateScorer"/>.
+/// Scores one row at a time: the fast path of a decision. Tree models walk the trees directly
+/// (<see cref="CompiledTrees"/>, no allocation a call); the logistic baseline goes through an ML.NET prediction
+/// engine reusing its buffers; the FFM through a one-row transform (slow). See bench/README.md for the measured
+/// latency. Not thread-safe; create one per thread with <see cref="ResponseModel.CreateScorer"/>.
 /// </summary>
 public sealed class ResponseScorer
 {
-    private readonly Microsoft.ML.PredictionEngine<MlNet.BinaryRow, MlNet.ScoreRow> _engine;
-    private readonly IProbabilityCalibrator? _calibrator;
-    private readonly MlNet.BinaryRow _row = new();
-    private MlNet.ScoreRow _out = new();
+    private readonly Func<float[], double> _score;
 
-    internal ResponseScorer(Microsoft.ML.PredictionEngine<MlNet.BinaryRow, MlNet.ScoreRow> engine, FeatureEncoder encoder, IProbabilityCalibrator? calibrator)
+    internal ResponseScorer(FeatureEncoder encoder, Func<float[], double> score)
     {
-        _engine = engine;
         Encoder = encoder;
-        _calibrator = calibrator;
+        _score = score;
     }
 
     public FeatureEncoder Encoder { get; }
@@ -392,8 +530,6 @@ public sealed class ResponseScorer
             throw new ArgumentException($"an encoded row has {Encoder.Width} values, not {encoded.Length}.", nameof(encoded));
         }
 
-        _row.Features = encoded;
-        _engine.Predict(_row, ref _out);
-        return _calibrator is null ? _out.Probability : _calibrator.Probability(_out.Score);
+        return _score(encoded);
     }
 }

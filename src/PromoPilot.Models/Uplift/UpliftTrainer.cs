@@ -114,48 +114,27 @@ public static class UpliftTrainer
         int[] treatedRows = [.. Enumerable.Range(0, t.Length).Where(i => t[i])];
         int[] controlRows = [.. Enumerable.Range(0, t.Length).Where(i => !t[i])];
 
-        Func<float[][], double[]> predict;
-        Func<float[][], double[]>? baseline = null;
+        var components = new Dictionary<string, UpliftComponent>(StringComparer.Ordinal);
         switch (options.Learner)
         {
             case UpliftLearner.S:
-            {
-                var withFlag = x.Select((row, i) => Append(row, t[i] ? 1 : 0)).ToArray();
-                var f = fit.Outcome(withFlag, y, binary);
-                baseline = rows => f([.. rows.Select(r => Append(r, 0))]);
-                predict = rows =>
-                {
-                    var on = f(rows.Select(r => Append(r, 1)).ToArray());
-                    var off = f(rows.Select(r => Append(r, 0)).ToArray());
-                    return [.. on.Select((v, i) => v - off[i])];
-                };
+                components["f"] = fit.Outcome([.. x.Select((row, i) => Append(row, t[i] ? 1 : 0))], y, binary);
                 break;
-            }
 
             case UpliftLearner.T:
-            {
-                var mu1 = fit.Outcome(Rows(x, treatedRows), Values(y, treatedRows), binary);
-                var mu0 = fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary);
-                predict = rows => Difference(mu1(rows), mu0(rows));
-                baseline = mu0;
+                components["mu1"] = fit.Outcome(Rows(x, treatedRows), Values(y, treatedRows), binary);
+                components["mu0"] = fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary);
                 break;
-            }
 
             case UpliftLearner.X:
             {
                 var mu1 = fit.Outcome(Rows(x, treatedRows), Values(y, treatedRows), binary);
                 var mu0 = fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary);
-                var d1 = Difference(Values(y, treatedRows), mu0(Rows(x, treatedRows)));
-                var d0 = Difference(mu1(Rows(x, controlRows)), Values(y, controlRows));
-                var tau1 = fit.Regression(Rows(x, treatedRows), d1);
-                var tau0 = fit.Regression(Rows(x, controlRows), d0);
-                baseline = mu0;
-                predict = rows =>
-                {
-                    var a = tau0(rows);
-                    var b = tau1(rows);
-                    return [.. a.Select((v, i) => e * v + (1 - e) * b[i])];
-                };
+                var d1 = Difference(Values(y, treatedRows), mu0.Predict(Rows(x, treatedRows)));
+                var d0 = Difference(mu1.Predict(Rows(x, controlRows)), Values(y, controlRows));
+                components["mu0"] = mu0;
+                components["tau1"] = fit.Regression(Rows(x, treatedRows), d1);
+                components["tau0"] = fit.Regression(Rows(x, controlRows), d0);
                 break;
             }
 
@@ -174,8 +153,8 @@ public static class UpliftTrainer
                     var rest = options.CrossFitFolds == 1 ? Enumerable.Range(0, t.Length).ToArray() : [.. Enumerable.Range(0, t.Length).Where(i => folds[i] != k)];
                     int[] restTreated = [.. rest.Where(i => t[i])];
                     int[] restControl = [.. rest.Where(i => !t[i])];
-                    var mu1 = fit.Outcome(Rows(x, restTreated), Values(y, restTreated), binary)(Rows(x, holdout));
-                    var mu0 = fit.Outcome(Rows(x, restControl), Values(y, restControl), binary)(Rows(x, holdout));
+                    var mu1 = fit.Outcome(Rows(x, restTreated), Values(y, restTreated), binary).Predict(Rows(x, holdout));
+                    var mu0 = fit.Outcome(Rows(x, restControl), Values(y, restControl), binary).Predict(Rows(x, holdout));
                     for (var j = 0; j < holdout.Length; j++)
                     {
                         var i = holdout[j];
@@ -183,7 +162,7 @@ public static class UpliftTrainer
                     }
                 }
 
-                predict = fit.Regression(x, pseudo);
+                components["tau"] = fit.Regression(x, pseudo);
                 break;
             }
 
@@ -193,13 +172,12 @@ public static class UpliftTrainer
                 {
                     bool[] z = [.. Enumerable.Range(0, t.Length).Select(i => t[i] == (y[i] == 1))];
                     float[] w = [.. t.Select(ti => (float)(ti ? 0.5 / e : 0.5 / (1 - e)))];
-                    var f = fit.Classifier(x, z, w);
-                    predict = rows => [.. f(rows).Select(p => 2 * p - 1)];
+                    components["z"] = fit.Classifier(x, z, w);
                 }
                 else
                 {
                     double[] transformed = [.. Enumerable.Range(0, t.Length).Select(i => y[i] * ((t[i] ? 1 : 0) - e) / (e * (1 - e)))];
-                    predict = fit.Regression(x, transformed);
+                    components["tau"] = fit.Regression(x, transformed);
                 }
 
                 break;
@@ -209,11 +187,12 @@ public static class UpliftTrainer
                 throw new ArgumentOutOfRangeException(nameof(options), options.Learner, "unknown learner.");
         }
 
-        // DR and class transformation have no control-arm outcome model of their own: one is fitted when first asked for.
-        var baselineModel = baseline is not null
-            ? new Lazy<Func<float[][], double[]>>(baseline)
-            : new Lazy<Func<float[][], double[]>>(() => fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary));
-        return new UpliftModel(options.Learner, encoder, predict, baselineModel, e, binary);
+        // DR and class transformation have no control-arm outcome model of their own: one is fitted when first asked
+        // for (PredictArms, or Save, which stores it).
+        var baseline = components.ContainsKey("mu0") || components.ContainsKey("f")
+            ? null
+            : new Lazy<UpliftComponent>(() => fit.Outcome(Rows(x, controlRows), Values(y, controlRows), binary));
+        return new UpliftModel(options.Learner, encoder, components, baseline, e, binary, options);
     }
 
     private static float[] Append(float[] row, float value)
@@ -249,80 +228,26 @@ public static class UpliftTrainer
     /// <summary>LightGBM classifiers and regressors with the shared settings.</summary>
     private sealed class BaseLearners(MLContext ml, GbmOptions trees, int seed)
     {
-        public Func<float[][], double[]> Outcome(float[][] x, double[] y, bool binary) =>
+        public UpliftComponent Outcome(float[][] x, double[] y, bool binary) =>
             binary ? Classifier(x, [.. y.Select(v => v == 1)], null) : Regression(x, y);
 
-        public Func<float[][], double[]> Classifier(float[][] x, bool[] y, float[]? weights)
+        public UpliftComponent Classifier(float[][] x, bool[] y, float[]? weights)
         {
             if (y.All(v => v == y[0]))
             {
-                var constant = y[0] ? 1.0 : 0.0; // one arm's outcome never varies: its model is that constant
-                return rows => new double[rows.Length].Select(_ => constant).ToArray();
+                return UpliftComponent.Constant(ml, y[0] ? 1.0 : 0.0, x[0].Length); // one arm's outcome never varies: its model is that constant
             }
 
             var model = ml.BinaryClassification.Trainers.LightGbm(MlNet.LightGbmBinary(trees, seed, weights is not null))
                 .Fit(MlNet.Binary(ml, x, y, weights));
-            return rows => MlNet.Column(model, MlNet.Binary(ml, rows, new bool[rows.Length]), "Probability");
+            return new UpliftComponent(ml, UpliftComponentKind.Classifier, model, 0, x[0].Length);
         }
 
-        public Func<float[][], double[]> Regression(float[][] x, double[] y)
+        public UpliftComponent Regression(float[][] x, double[] y)
         {
             var model = ml.Regression.Trainers.LightGbm(MlNet.LightGbmRegression(trees, seed, weighted: false))
                 .Fit(MlNet.Regression(ml, x, y));
-            return rows => MlNet.Column(model, MlNet.Regression(ml, rows, null), "Score");
+            return new UpliftComponent(ml, UpliftComponentKind.Regressor, model, 0, x[0].Length);
         }
-    }
-}
-
-/// <summary>A fitted uplift model: the predicted effect of treatment (treated minus control outcome) per row.</summary>
-public sealed class UpliftModel
-{
-    private readonly Func<float[][], double[]> _predict;
-    private readonly Lazy<Func<float[][], double[]>> _baseline;
-
-    internal UpliftModel(UpliftLearner learner, FeatureEncoder encoder, Func<float[][], double[]> predict, Lazy<Func<float[][], double[]>> baseline, double propensity, bool binaryOutcome)
-    {
-        Learner = learner;
-        Encoder = encoder;
-        _predict = predict;
-        _baseline = baseline;
-        Propensity = propensity;
-        BinaryOutcome = binaryOutcome;
-    }
-
-    /// <summary>Whether the outcome was 0/1 (predictions are probabilities) rather than an amount.</summary>
-    public bool BinaryOutcome { get; }
-
-    public UpliftLearner Learner { get; }
-
-    public FeatureEncoder Encoder { get; }
-
-    /// <summary>The probability of treatment the learners assumed.</summary>
-    public double Propensity { get; }
-
-    /// <summary>Predicted uplift for each row.</summary>
-    public double[] PredictUplift(FeatureTable features) => _predict(Encoder.Encode(features));
-
-    /// <summary>
-    /// Expected outcome of each row without and with treatment: the control-arm outcome model, and that plus the
-    /// predicted uplift (a probability is clipped to [0, 1]). The effect forecast takes these.
-    /// </summary>
-    public (double[] Control, double[] Treated) PredictArms(FeatureTable features)
-    {
-        var x = Encoder.Encode(features);
-        var control = _baseline.Value(x);
-        var uplift = _predict(x);
-        var treated = new double[control.Length];
-        for (var i = 0; i < treated.Length; i++)
-        {
-            treated[i] = control[i] + uplift[i];
-            if (BinaryOutcome)
-            {
-                control[i] = Math.Clamp(control[i], 0, 1);
-                treated[i] = Math.Clamp(treated[i], 0, 1);
-            }
-        }
-
-        return (control, treated);
     }
 }
