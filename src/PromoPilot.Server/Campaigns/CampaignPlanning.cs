@@ -45,6 +45,11 @@ public sealed record EffectForecastSettings
 /// <param name="Audience">The targeted profiles.</param>
 public sealed record PlannedEffect(EffectForecast Forecast, string Model, CampaignInfo Training, int TrainingRows, OfferDefinition CostedOffer, TargetedAudience Audience);
 
+/// <summary>What a forecast reads from the store: the campaign, the offer costed, the randomized campaign and its rows, the targeted profiles.</summary>
+public sealed record EffectData(
+    CampaignDefinition Campaign, OfferDefinition CostedOffer, CampaignInfo Training,
+    IReadOnlyList<(bool IsControl, bool Converted, double Revenue, double[] Features)> Rows, TargetedAudience Audience);
+
 /// <summary>Users and expected spend one offer gets in a targeting plan.</summary>
 public sealed record OfferAllocation(string OfferId, long Users, double Spend);
 
@@ -90,7 +95,12 @@ public static class CampaignPlanning
 
     /// <summary>Forecasts the campaign's effect on its targeted profiles; budget is spent on the largest predicted uplift first.</summary>
     /// <exception cref="ArgumentException">Invalid settings, no randomized campaign to train on, no targeted profile with orders, an offer without a cost.</exception>
-    public static PlannedEffect ForecastEffect(DuckDbStore store, DuckDbCampaignStore campaigns, CampaignDefinition campaign, EffectForecastSettings settings)
+    public static PlannedEffect ForecastEffect(DuckDbStore store, DuckDbCampaignStore campaigns, CampaignDefinition campaign, EffectForecastSettings settings) =>
+        ForecastEffect(LoadEffectData(store, campaigns, campaign, settings), settings);
+
+    /// <summary>What the forecast reads from the store (the training rows and the targeted profiles), so a caller can release the store before the models are fitted.</summary>
+    /// <exception cref="ArgumentException">Invalid settings, no randomized campaign to train on, an unknown offer or one without a cost, an audience that cannot be resolved.</exception>
+    public static EffectData LoadEffectData(DuckDbStore store, DuckDbCampaignStore campaigns, CampaignDefinition campaign, EffectForecastSettings settings)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(campaigns);
@@ -104,7 +114,7 @@ public static class CampaignPlanning
         var costed = settings.Offer is { } offerId
             ? campaign.Offers.FirstOrDefault(o => o.Id == offerId) ?? throw new ArgumentException($"campaign '{campaign.Id}' has no offer '{offerId}' (it has {string.Join(", ", campaign.Offers.Select(o => o.Id))}).")
             : campaign.Offers[0];
-        var cost = Cost(costed);
+        _ = Cost(costed);
 
         // Train on the randomized campaign: every treated arm pooled against the control, conversion as outcome.
         var source = TrainingCampaign(store, settings.Training);
@@ -114,7 +124,16 @@ public static class CampaignPlanning
             throw new ArgumentException($"campaign '{source.CampaignId}' has no randomized exposures with a treated and a control arm to train on.");
         }
 
-        var audience = CampaignAudience.Resolve(store, campaigns, campaign);
+        return new EffectData(campaign, costed, source, rows, CampaignAudience.Resolve(store, campaigns, campaign));
+    }
+
+    /// <summary>Fits the uplift model (and its bootstrap refits) on <paramref name="data"/> and forecasts the effect; reads nothing.</summary>
+    /// <exception cref="ArgumentException">No targeted profile with orders, or invalid settings.</exception>
+    public static PlannedEffect ForecastEffect(EffectData data, EffectForecastSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        var (campaign, rows, audience) = (data.Campaign, data.Rows, data.Audience);
         var scored = audience.Profiles.Where(p => p.AverageOrderValue > 0).ToList();
         if (scored.Count == 0)
         {
@@ -140,14 +159,14 @@ public static class CampaignPlanning
         {
             OrderValue = [.. order.Select(i => (double)scored[i].AverageOrderValue)],
             MarginRate = settings.Margin,
-            Cost = cost,
+            Cost = Cost(data.CostedOffer),
             Budget = campaign.Budget is { } money ? (double)money : null,
             HoldoutFraction = campaign.HoldoutFraction,
             Replicates = bootstrap,
         };
         var forecast = CampaignEffectForecaster.Forecast(inputs, new EffectForecastOptions { Level = settings.Level, Seed = settings.Seed });
-        var model = $"t-learner on {source.CampaignId} ({string.Join(", ", TransferableFeatures)}), {forecast.Replicates} bootstrap refits";
-        return new PlannedEffect(forecast, model, source, rows.Count, costed, audience);
+        var model = $"t-learner on {data.Training.CampaignId} ({string.Join(", ", TransferableFeatures)}), {forecast.Replicates} bootstrap refits";
+        return new PlannedEffect(forecast, model, data.Training, rows.Count, data.CostedOffer, audience);
     }
 
     /// <summary>The offer's cost as the forecaster models it: a fixed amount and/or a capped share of the order per redemption.</summary>
@@ -177,8 +196,21 @@ public static class CampaignPlanning
             throw new ArgumentException($"--budget must be a finite amount >= 0, not {budget.ToString(CultureInfo.InvariantCulture)}.", nameof(budget));
         }
 
+        return Optimize(CampaignAudience.Resolve(store, campaigns, campaign), campaign, budget, margin);
+    }
+
+    /// <summary>The budget-optimal targeting of <paramref name="audience"/>, resolved already; reads nothing.</summary>
+    /// <exception cref="ArgumentException">A negative or non-finite budget, or an invalid margin.</exception>
+    public static TargetingSummary Optimize(TargetedAudience audience, CampaignDefinition campaign, double budget, double margin)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        ArgumentNullException.ThrowIfNull(campaign);
+        if (!(budget >= 0) || !double.IsFinite(budget))
+        {
+            throw new ArgumentException($"--budget must be a finite amount >= 0, not {budget.ToString(CultureInfo.InvariantCulture)}.", nameof(budget));
+        }
+
         var model = new DiscountResponseModel(new DiscountResponseOptions { Margin = margin });
-        var audience = CampaignAudience.Resolve(store, campaigns, campaign);
         var valued = audience.Profiles.Select(p => (p.UserKey, Shopper: model.FromProfile(p))).Where(x => x.Shopper is not null).ToList();
         var candidates = CampaignTargeting.Candidates(campaign, [.. valued.Select(x => x.Shopper!.Value)], model, budget);
         var problem = candidates.Problem;
@@ -201,6 +233,16 @@ public static class CampaignPlanning
     {
         ArgumentNullException.ThrowIfNull(campaign);
         var audience = CampaignAudience.Resolve(store, campaigns, campaign);
+        return (audience, Assign(audience, campaigns, campaign));
+    }
+
+    /// <summary>The launch assignment of an audience resolved already (see <see cref="Assign(DuckDbStore, DuckDbCampaignStore, CampaignDefinition)"/>).</summary>
+    /// <exception cref="ArgumentException">The audience is empty.</exception>
+    public static IReadOnlyList<CampaignAssignmentRow> Assign(TargetedAudience audience, DuckDbCampaignStore campaigns, CampaignDefinition campaign)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        ArgumentNullException.ThrowIfNull(campaigns);
+        ArgumentNullException.ThrowIfNull(campaign);
         if (audience.Profiles.Count == 0)
         {
             throw new ArgumentException($"campaign '{campaign.Id}' targets no one in profile version {audience.ProfileVersion}: nothing to launch.");
@@ -208,9 +250,8 @@ public static class CampaignPlanning
 
         var assigner = CampaignHoldout.Assigner(campaign);
         var ids = campaigns.UserIds();
-        var assignments = audience.Profiles.Select(p => new CampaignAssignmentRow(
-            p.UserKey, CampaignHoldout.Arm(assigner, ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)) == CampaignHoldout.Holdout)).ToList();
-        return (audience, assignments);
+        return [.. audience.Profiles.Select(p => new CampaignAssignmentRow(
+            p.UserKey, CampaignHoldout.Arm(assigner, ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)) == CampaignHoldout.Holdout))];
     }
 
     private static double Sum(CampaignCandidates candidates, TargetingPlan plan, Func<OfferResponse, double> pick)

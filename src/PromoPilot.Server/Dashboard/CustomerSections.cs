@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using PromoPilot.Features.Behaviour;
 using PromoPilot.Features.Privacy;
@@ -11,7 +12,7 @@ namespace PromoPilot.Server.Dashboard;
 /// The customers page's map and cohorts: the latest segmentation's customers on its two principal components (the
 /// coordinates <c>promopilot segment</c> stores, from ML.NET's PCA of the standardized profile features), and the
 /// monthly cohort retention table of <c>promopilot behaviour</c> (<see cref="BehaviourAnalysis.CohortRetention"/>,
-/// cohorts under 10 customers withheld) as a heat map.
+/// cohorts under 10 customers withheld) as a heat map, kept until the events table changes.
 /// </summary>
 internal static class CustomerSections
 {
@@ -21,7 +22,10 @@ internal static class CustomerSections
     /// <summary>Months since the first purchase shown at most.</summary>
     private const int Months = 12;
 
-    public static string Render(DuckDbStore store)
+    /// <summary>The retention table per store and event count: it scans every purchase, and changes only when events do.</summary>
+    private static readonly ConcurrentDictionary<string, (long Events, IReadOnlyList<CohortRow> Rows)> CohortCache = new(StringComparer.Ordinal);
+
+    public static string Render(DuckDbStore store, string storePath)
     {
         var body = new StringBuilder();
         body.Append("<section aria-labelledby=\"map\"><h2 id=\"map\">Segments on their principal components</h2>");
@@ -39,8 +43,7 @@ internal static class CustomerSections
         }
 
         body.Append("</section><section aria-labelledby=\"cohorts\"><h2 id=\"cohorts\">Cohort retention</h2>");
-        var asOf = CustomerActivityQuery.DefaultAsOf(store);
-        var cohorts = asOf is { } cut ? BehaviourAnalysis.CohortRetention(BehaviourQuery.Cohorts(store, cut), new AggregatePrivacy(new AggregatePrivacyOptions())) : [];
+        var cohorts = Cohorts(store, storePath);
         if (cohorts.Count == 0)
         {
             body.Append(Note("No purchases in the store yet: import orders (promopilot import or quickstart)."));
@@ -77,5 +80,19 @@ internal static class CustomerSections
         }
 
         return body.Append("</tbody></table></section>").ToString();
+    }
+
+    private static IReadOnlyList<CohortRow> Cohorts(DuckDbStore store, string storePath)
+    {
+        var events = CampaignResultsQuery.EventCount(store);
+        if (CohortCache.TryGetValue(storePath, out var cached) && cached.Events == events)
+        {
+            return cached.Rows;
+        }
+
+        var asOf = CustomerActivityQuery.DefaultAsOf(store);
+        IReadOnlyList<CohortRow> rows = asOf is { } cut ? BehaviourAnalysis.CohortRetention(BehaviourQuery.Cohorts(store, cut), new AggregatePrivacy(new AggregatePrivacyOptions())) : [];
+        CohortCache[storePath] = (events, rows);
+        return rows;
     }
 }

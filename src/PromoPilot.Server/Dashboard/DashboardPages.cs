@@ -151,7 +151,7 @@ internal static class DashboardPages
         }
 
         body.Append("</section>");
-        var (sections, sectionsProblem) = store.Read(CustomerSections.Render);
+        var (sections, sectionsProblem) = store.Read(s => CustomerSections.Render(s, store.Path ?? ""));
         body.Append(sections ?? Note(sectionsProblem!));
         return DashboardApp.Page(http, DashboardApp.Layout(http, "Customers", "/dashboard/customers", body.ToString()));
     }

@@ -100,7 +100,11 @@ internal static class DesignerPage
 
         var now = runtime.Clock.GetUtcNow();
         var (campaign, margin) = Parse(values, errors, now);
-        var (outcome, problem) = store.Read(s =>
+        var settings = new EffectForecastSettings { Margin = margin, Replicates = Replicates };
+
+        // Three steps, so the store (one connection for every dashboard page) is held only while reading and writing,
+        // not while the uplift models are fitted: check against the store and read the data; fit and forecast; launch.
+        var (data, problem) = store.Read(s =>
         {
             var campaigns = new DuckDbCampaignStore(s);
             if (campaign is null)
@@ -114,7 +118,7 @@ internal static class DesignerPage
                     }
                 }
 
-                return new Outcome(null, null, null);
+                return null;
             }
 
             foreach (var p in CampaignAudience.Problems(campaigns, campaign))
@@ -129,24 +133,57 @@ internal static class DesignerPage
 
             if (errors.Count > 0)
             {
-                return new Outcome(null, null, null);
+                return null;
             }
 
             try
             {
-                var planned = CampaignPlanning.ForecastEffect(s, campaigns, campaign, new EffectForecastSettings { Margin = margin, Replicates = Replicates });
-                var targeting = CampaignPlanning.Optimize(s, campaigns, campaign, (double)campaign.Budget!.Value, margin);
-                return launch ? Launch(s, campaigns, campaign, planned, http.User, runtime.Clock) : new Outcome(planned, targeting, null);
+                return CampaignPlanning.LoadEffectData(s, campaigns, campaign, settings);
             }
             catch (ArgumentException e)
             {
                 errors["form"] = e.Message;
-                return new Outcome(null, null, null);
+                return null;
             }
         });
         if (problem is not null)
         {
             errors["form"] = problem;
+        }
+
+        Outcome? outcome = null;
+        if (errors.Count == 0 && data is not null)
+        {
+            try
+            {
+                var planned = CampaignPlanning.ForecastEffect(data, settings);
+                var targeting = CampaignPlanning.Optimize(data.Audience, data.Campaign, (double)data.Campaign.Budget!.Value, margin);
+                outcome = new Outcome(planned, targeting, null);
+            }
+            catch (ArgumentException e)
+            {
+                errors["form"] = e.Message;
+            }
+        }
+
+        if (launch && outcome?.Planned is { } forecast)
+        {
+            (outcome, problem) = store.Read(s =>
+            {
+                try
+                {
+                    return Launch(s, new DuckDbCampaignStore(s), data!.Campaign, forecast, http.User, runtime.Clock);
+                }
+                catch (ArgumentException e)
+                {
+                    errors[e.Message.Contains("exists", StringComparison.Ordinal) ? "id" : "form"] = e.Message;
+                    return null;
+                }
+            });
+            if (problem is not null)
+            {
+                errors["form"] = problem;
+            }
         }
 
         if (errors.Count > 0 || outcome is null)
@@ -186,7 +223,7 @@ internal static class DesignerPage
         var approved = workflow.Apply(forecasted.Campaign, forecasted.Audit.Version, CampaignAction.Approve, actor, "approved in the dashboard designer");
         campaigns.Update(approved.Campaign, forecasted.Audit.Version, Row(approved.Audit));
         var launched = workflow.Apply(approved.Campaign, approved.Audit.Version, CampaignAction.Launch, actor, FormattableString.Invariant($"holdout {campaign.HoldoutFraction:0.###}"));
-        var (_, assignments) = CampaignPlanning.Assign(store, campaigns, approved.Campaign);
+        var assignments = CampaignPlanning.Assign(planned.Audience, campaigns, approved.Campaign);
         campaigns.Launch(launched.Campaign, approved.Audit.Version, Row(launched.Audit), assignments);
         return new Outcome(planned, null, campaign.Id);
     }

@@ -60,4 +60,11 @@ public static class CampaignResultsQuery
             """, ("limit", limit))
             .Select(r => new SegmentPoint((double)r["x"]!, (double)r["y"]!, (string)r["segment"]!))];
     }
+
+    /// <summary>Rows in the events table: changes whenever events are imported or appended, so a page may keep what it derived from them until then.</summary>
+    public static long EventCount(DuckDbStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.Scalar<long>("SELECT count(*) FROM events");
+    }
 }
