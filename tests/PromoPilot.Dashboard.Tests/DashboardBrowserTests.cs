@@ -10,7 +10,8 @@ namespace PromoPilot.Dashboard.Tests;
 /// quickstart samples: sign-in and its refusals, every page without console errors, the decision inspector's trace,
 /// accessible basics; screenshots and render times under TestResults/.
 /// </summary>
-public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputHelper output)
 {
     private static readonly (string Path, string Heading, string Expect)[] Pages =
     [
@@ -18,6 +19,9 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         ("/dashboard/customers", "Customers", "Recency × frequency"),
         ("/dashboard/campaigns", "Campaigns", "Win back lapsed buyers"),
         ("/dashboard/inspector?user=" + DashboardFixture.SampleCustomer + "&placement=home_banner", "Decision inspector", "Reason trace"),
+        ("/dashboard/designer", "Campaign designer", "Holdout share"),
+        ("/dashboard/campaigns/hillstrom_email_2008", "Results", "Qini coefficient"),
+        ("/dashboard/experiments", "Experiments", "Sequential boundary"),
     ];
 
     [Fact]

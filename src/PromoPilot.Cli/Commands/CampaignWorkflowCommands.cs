@@ -4,11 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PromoPilot.Campaigns.Design;
-using PromoPilot.Campaigns.Optimization;
 using PromoPilot.Campaigns.Workflow;
-using PromoPilot.Cli.Campaigns;
 using PromoPilot.Core.Campaigns;
-using PromoPilot.Measurement.Experiments.Assignment;
+using PromoPilot.Server.Campaigns;
 using PromoPilot.Storage;
 using PromoPilot.Storage.Campaigns;
 
@@ -161,17 +159,7 @@ internal static partial class CampaignCommand
             var campaign = stored.Definition with { HoldoutFraction = share };
             var step = new CampaignWorkflow(console.Clock).Apply(
                 campaign, stored.Version, CampaignAction.Launch, parse.GetValue(actor)!, FormattableString.Invariant($"holdout {share:0.###}"));
-            var audience = CampaignAudience.Resolve(store, campaigns, campaign);
-            if (audience.Profiles.Count == 0)
-            {
-                throw new ArgumentException($"campaign '{campaign.Id}' targets no one in profile version {audience.ProfileVersion}: nothing to launch.");
-            }
-
-            // The same assignment the decision service applies (CampaignHoldout), so both put every user on one side.
-            var assigner = CampaignHoldout.Assigner(campaign);
-            var ids = campaigns.UserIds();
-            var assignments = audience.Profiles.Select(p => new CampaignAssignmentRow(
-                p.UserKey, CampaignHoldout.Arm(assigner, ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)) == CampaignHoldout.Holdout)).ToList();
+            var (audience, assignments) = CampaignPlanning.Assign(store, campaigns, campaign);
             var record = campaigns.Launch(step.Campaign, stored.Version, Row(step.Audit), assignments);
             console.Log($"campaign {campaign.Id}: live; {record.Treatment:N0} users treated, {record.Holdout:N0} held out");
             var summary = Summary(step.Campaign, step.Audit.Version);
@@ -213,57 +201,35 @@ internal static partial class CampaignCommand
                 throw new ArgumentException($"--budget must be a finite amount >= 0, not {money.ToString(CultureInfo.InvariantCulture)}.");
             }
 
-            var model = new DiscountResponseModel(new DiscountResponseOptions { Margin = parse.GetValue(margin) });
-            var audience = CampaignAudience.Resolve(store, campaigns, campaign);
-            var valued = audience.Profiles.Select(p => (p.UserKey, Shopper: model.FromProfile(p))).Where(x => x.Shopper is not null).ToList();
-            var candidates = CampaignTargeting.Candidates(campaign, [.. valued.Select(x => x.Shopper!.Value)], model, money);
-            var problem = candidates.Problem;
-            var plan = BudgetOptimizer.Solve(problem);
-            var greedy = BudgetOptimizer.Greedy(problem);
-            double? lp = problem.Users is > 0 and <= 100_000 ? LpBound.Solve(problem) : null;
-            var bound = lp ?? plan.UpperBound ?? plan.Objective;
+            var plan = CampaignPlanning.Optimize(store, campaigns, campaign, money, parse.GetValue(margin));
             var report = new JsonObject
             {
                 ["campaign"] = campaign.Id,
                 ["budget"] = money,
-                ["targeted"] = audience.Profiles.Count,
-                ["users"] = problem.Users,
-                ["offers"] = problem.Offers,
+                ["targeted"] = plan.Targeted,
+                ["users"] = plan.Users,
+                ["offers"] = plan.Offers,
                 ["objective"] = plan.Objective,
                 ["spend"] = plan.Spend,
-                ["lp_bound"] = bound,
-                ["bound_source"] = lp is null ? "lagrangian dual" : "glop lp",
-                ["gap"] = bound > 0 ? Math.Max(0, (bound - plan.Objective) / bound) : 0,
-                ["greedy_objective"] = greedy.Objective,
-                ["users_targeted"] = plan.OfferUsers.Sum(),
-                ["expected_incremental_conversions"] = Sum(candidates, plan, r => r.IncrementalConversions),
-                ["expected_incremental_revenue"] = Sum(candidates, plan, r => r.IncrementalRevenue),
-                ["plan"] = new JsonArray([.. campaign.Offers.Select((o, i) => (JsonNode)new JsonObject { ["offer"] = o.Id, ["users"] = plan.OfferUsers[i], ["spend"] = plan.OfferSpend[i] })]),
-                ["skipped_offers"] = new JsonArray([.. candidates.Skipped.Select(s => (JsonNode)new JsonObject { ["offer"] = s.OfferId, ["reason"] = s.Reason })]),
+                ["lp_bound"] = plan.Bound,
+                ["bound_source"] = plan.BoundSource,
+                ["gap"] = plan.Gap,
+                ["greedy_objective"] = plan.GreedyObjective,
+                ["users_targeted"] = plan.UsersTargeted,
+                ["expected_incremental_conversions"] = plan.IncrementalConversions,
+                ["expected_incremental_revenue"] = plan.IncrementalRevenue,
+                ["plan"] = new JsonArray([.. plan.Allocations.Select(a => (JsonNode)new JsonObject { ["offer"] = a.OfferId, ["users"] = a.Users, ["spend"] = a.Spend })]),
+                ["skipped_offers"] = new JsonArray([.. plan.Skipped.Select(s => (JsonNode)new JsonObject { ["offer"] = s.OfferId, ["reason"] = s.Reason })]),
                 ["value_model"] = "discount response simulation (docs/campaigns.md)",
-                ["margin"] = model.Options.Margin,
-                ["profile_version"] = audience.ProfileVersion,
+                ["margin"] = plan.Margin,
+                ["profile_version"] = plan.ProfileVersion,
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
             Write(console, parse.GetValue(json), report, FormattableString.Invariant(
-                $"{campaign.Id}: {plan.OfferUsers.Sum():N0} of {problem.Users:N0} users get an offer; expected incremental profit {plan.Objective:N2} (bound {bound:N2}, greedy {greedy.Objective:N2}), spend {plan.Spend:N2} of {money:N2}"));
+                $"{campaign.Id}: {plan.UsersTargeted:N0} of {plan.Users:N0} users get an offer; expected incremental profit {plan.Objective:N2} (bound {plan.Bound:N2}, greedy {plan.GreedyObjective:N2}), spend {plan.Spend:N2} of {money:N2}"));
             return 0;
         }));
         return command;
-    }
-
-    private static double Sum(CampaignCandidates candidates, TargetingPlan plan, Func<OfferResponse, double> pick)
-    {
-        var total = 0.0;
-        for (var u = 0; u < plan.Choice.Length; u++)
-        {
-            if (plan.Choice[u] >= 0)
-            {
-                total += pick(candidates.Responses[(u * candidates.Problem.Offers) + plan.Choice[u]]);
-            }
-        }
-
-        return total;
     }
 
     private static StoredCampaign Find(DuckDbCampaignStore campaigns, string id) =>

@@ -88,6 +88,10 @@ public static class DashboardApp
         pages.MapGet("/customers", DashboardPages.Customers);
         pages.MapGet("/campaigns", DashboardPages.Campaigns);
         pages.MapGet("/inspector", DashboardPages.Inspector);
+        pages.MapGet("/designer", DesignerPage.Show);
+        pages.MapPost("/designer", DesignerPage.Submit).DisableAntiforgery(); // checked in the handler, as the login does
+        pages.MapGet("/campaigns/{id}", ResultsPage.Show);
+        pages.MapGet("/experiments", ExperimentsPage.Show);
     }
 
     /// <summary>An HTML response (no caching: pages show live state and the signed-in user).</summary>
@@ -135,7 +139,16 @@ public static class DashboardApp
             return LoginPage(http, antiforgery, null, "The sign-in form was not sent as a form.", StatusCodes.Status400BadRequest);
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return LoginPage(http, antiforgery, null, "The sign-in form could not be read.", StatusCodes.Status400BadRequest);
+        }
+
         var returnUrl = form["returnUrl"].ToString();
         if (!await antiforgery.IsRequestValidAsync(http))
         {

@@ -151,6 +151,8 @@ internal static class DashboardPages
         }
 
         body.Append("</section>");
+        var (sections, sectionsProblem) = store.Read(s => CustomerSections.Render(s, store.Path ?? ""));
+        body.Append(sections ?? Note(sectionsProblem!));
         return DashboardApp.Page(http, DashboardApp.Layout(http, "Customers", "/dashboard/customers", body.ToString()));
     }
 
@@ -233,7 +235,7 @@ internal static class DashboardPages
             body.Append("<table><thead><tr><th scope=\"col\">Campaign</th><th scope=\"col\" class=\"l\">Dataset</th><th scope=\"col\" class=\"l\">Type</th><th scope=\"col\">Exposed</th><th scope=\"col\">Control</th></tr></thead><tbody>");
             foreach (var c in imported)
             {
-                body.Append(Invariant, $"<tr><th scope=\"row\">{E(c.Name ?? c.CampaignId)} <span class=\"note\">({E(c.CampaignId)})</span></th><td class=\"l\">{E(c.Dataset)}</td><td class=\"l\">{E(c.Type)}</td><td>{N(c.Exposed)}</td><td>{N(c.Control)}</td></tr>");
+                body.Append(Invariant, $"<tr><th scope=\"row\"><a href=\"{ResultsPage.PathOf(c.CampaignId)}\">{E(c.Name ?? c.CampaignId)}</a> <span class=\"note\">({E(c.CampaignId)})</span></th><td class=\"l\">{E(c.Dataset)}</td><td class=\"l\">{E(c.Type)}</td><td>{N(c.Exposed)}</td><td>{N(c.Control)}</td></tr>");
             }
 
             body.Append("</tbody></table>");
@@ -385,7 +387,7 @@ internal static class DashboardPages
     /// white text reaches 4.5:1: light half from #eef4fd to #a9c0e6 (dark text), dark half from #2f5fa8 to #0a3d91
     /// (white text).
     /// </summary>
-    private static (string Background, string Ink) Heat(double share)
+    internal static (string Background, string Ink) Heat(double share)
     {
         static string Mix(int from, int to, double t)
         {

@@ -17,6 +17,8 @@ internal static class Html
         ("/dashboard", "Overview"),
         ("/dashboard/customers", "Customers"),
         ("/dashboard/campaigns", "Campaigns"),
+        ("/dashboard/designer", "Designer"),
+        ("/dashboard/experiments", "Experiments"),
         ("/dashboard/inspector", "Decision inspector"),
     ];
 
@@ -132,6 +134,14 @@ internal static class Html
         .heat td { min-width: 5em; text-align: center; }
         .reasons { margin: 0; padding-left: 1.2em; text-align: left; }
         .pass { color: #116329; }
+        fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .8em 0; padding: .4em 1em .8em; }
+        legend { font-weight: 650; padding: 0 .3em; }
+        .help { color: var(--muted); font-size: .88em; margin: .15em 0 0; }
+        .field-error { margin: .2em 0 0; }
+        [aria-invalid="true"] { border-color: #a40e26 !important; border-width: 2px !important; }
+        button.secondary { background: #116329; border-color: #0b4a1e; margin-left: .6em; }
+        .cohort td { min-width: 3.6em; text-align: center; }
+        .warning { background: #fff4e5; border: 1px solid #b35900; color: #1b1f24; padding: .5em .8em; border-radius: 4px; }
         .fail { color: #a40e26; }
         """;
 }

@@ -6,19 +6,19 @@ using PromoPilot.Storage;
 using PromoPilot.Storage.Campaigns;
 using PromoPilot.Storage.Queries;
 
-namespace PromoPilot.Cli.Campaigns;
+namespace PromoPilot.Server.Campaigns;
 
 /// <summary>A campaign file rejected: every problem, nothing written.</summary>
-internal sealed class CampaignRejectedException(string message, IReadOnlyList<string> problems) : ArgumentException(message)
+public sealed class CampaignRejectedException(string message, IReadOnlyList<string> problems) : ArgumentException(message)
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }
 
 /// <summary>The campaign's targeted users over the latest profiles: the audience rule and the segment (both when both are given).</summary>
-internal sealed record TargetedAudience(int ProfileVersion, IReadOnlyList<CustomerProfile> Profiles, int? SegmentRun);
+public sealed record TargetedAudience(int ProfileVersion, IReadOnlyList<CustomerProfile> Profiles, int? SegmentRun);
 
 /// <summary>What needs the store to check in a campaign (segment, audience rule against the profile schema), and its targeted users.</summary>
-internal static class CampaignAudience
+public static class CampaignAudience
 {
     /// <summary>Problems only the store or the rule schema reveal: an audience that does not fit the profile fields, an unknown segment.</summary>
     public static IReadOnlyList<string> Problems(DuckDbCampaignStore campaigns, CampaignDefinition campaign) =>
