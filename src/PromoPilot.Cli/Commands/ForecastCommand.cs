@@ -23,10 +23,11 @@ internal static class ForecastCommand
         var origins = new Option<int>("--origins") { Description = "Rolling origins, one horizon apart (1 = the issue's protocol).", DefaultValueFactory = _ => 1 };
         var level = new Option<string>("--level") { Description = "item-store (store x brand, default) | item (brand totals) | store (store totals).", DefaultValueFactory = _ => "item-store" };
         var method = new Option<string>("--method") { Description = "naive | snaive | ma4 | ets | croston | sba | gbm (global LightGBM, store × brand only) | all.", DefaultValueFactory = _ => "all" };
+        var threads = new Option<int>("--threads") { Description = "Series forecast at once by the per-series methods (same results for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Backtest forecasting methods on store × brand weekly series with rolling origins: WAPE, MASE, bias, interval coverage.")
         {
-            dataset, input, level, horizon, origins, method, json,
+            dataset, input, level, horizon, origins, method, threads, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -51,7 +52,7 @@ internal static class ForecastCommand
             var series = DominicksOj.ReadEligible(parse.GetValue(input)!, parse.GetValue(level)!.ToLowerInvariant());
             var values = series.Select(s => s.Units).ToList();
             var panel = chosen.Contains("gbm") ? GbmPanel(parse.GetValue(input)!, parse.GetValue(level)!) : [];
-            var options = new BacktestOptions { Horizon = h, Origins = o, Step = h, SeasonalPeriod = 1 };
+            var options = new BacktestOptions { Horizon = h, Origins = o, Step = h, SeasonalPeriod = 1, Parallelism = Math.Max(1, parse.GetValue(threads)) };
             var results = chosen.Select(name =>
             {
                 var watch = Stopwatch.StartNew();
