@@ -11,7 +11,7 @@ namespace PromoPilot.Cli.Commands;
 /// <summary>promopilot forecast: demand forecasting baselines and their backtests (docs/forecasting.md).</summary>
 internal static class ForecastCommand
 {
-    private static readonly string[] Methods = ["naive", "snaive", "ma4", "ets", "croston", "sba"];
+    private static readonly string[] Methods = ["naive", "snaive", "ma4", "ets", "croston", "sba", "gbm"];
 
     public static Command Create(CliConsole console) => new("forecast", "Demand forecasting: backtests of statistical baselines.") { Eval(console) };
 
@@ -22,11 +22,12 @@ internal static class ForecastCommand
         var horizon = new Option<int>("--horizon") { Description = "Weeks held out and forecast from each origin.", DefaultValueFactory = _ => 12 };
         var origins = new Option<int>("--origins") { Description = "Rolling origins, one horizon apart (1 = the issue's protocol).", DefaultValueFactory = _ => 1 };
         var level = new Option<string>("--level") { Description = "item-store (store x brand, default) | item (brand totals) | store (store totals).", DefaultValueFactory = _ => "item-store" };
-        var method = new Option<string>("--method") { Description = "naive | snaive | ma4 | ets | croston | sba | all.", DefaultValueFactory = _ => "all" };
+        var method = new Option<string>("--method") { Description = "naive | snaive | ma4 | ets | croston | sba | gbm (global LightGBM, store × brand only) | all.", DefaultValueFactory = _ => "all" };
+        var threads = new Option<int>("--threads") { Description = "Series forecast at once by the per-series methods (same results for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Backtest forecasting methods on store × brand weekly series with rolling origins: WAPE, MASE, bias, interval coverage.")
         {
-            dataset, input, level, horizon, origins, method, json,
+            dataset, input, level, horizon, origins, method, threads, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -44,18 +45,20 @@ internal static class ForecastCommand
 
             var chosen = parse.GetValue(method)!.ToLowerInvariant() switch
             {
-                "all" => Methods,
-                "gbm" => throw new ArgumentException("--method gbm (the global LightGBM model) is not implemented yet."),
+                "all" => string.Equals(parse.GetValue(level), "item-store", StringComparison.OrdinalIgnoreCase) ? Methods : Methods[..^1],
                 var m when Methods.Contains(m) => [m],
                 var m => throw new ArgumentException($"--method '{m}' is not one of {string.Join(", ", Methods)}, all."),
             };
             var series = DominicksOj.ReadEligible(parse.GetValue(input)!, parse.GetValue(level)!.ToLowerInvariant());
             var values = series.Select(s => s.Units).ToList();
-            var options = new BacktestOptions { Horizon = h, Origins = o, Step = h, SeasonalPeriod = 1 };
+            var panel = chosen.Contains("gbm") ? GbmPanel(parse.GetValue(input)!, parse.GetValue(level)!) : [];
+            var options = new BacktestOptions { Horizon = h, Origins = o, Step = h, SeasonalPeriod = 1, Parallelism = Math.Max(1, parse.GetValue(threads)) };
             var results = chosen.Select(name =>
             {
                 var watch = Stopwatch.StartNew();
-                var result = Backtest.Run(Create(name), values, options);
+                var result = name == "gbm"
+                    ? GlobalGbmForecaster.Backtest(panel, options)
+                    : Backtest.Run(Create(name), values, options);
                 return (Result: result, Seconds: watch.Elapsed.TotalSeconds);
             }).ToList();
             var report = new ForecastEvalReport(
@@ -95,6 +98,11 @@ internal static class ForecastCommand
         "sba" => new CrostonForecaster(sba: true),
         _ => throw new ArgumentException($"unknown method {name}"),
     };
+
+    private static IReadOnlyList<DemandSeries> GbmPanel(string input, string level) =>
+        string.Equals(level, "item-store", StringComparison.OrdinalIgnoreCase)
+            ? DominicksOjPanel.ReadEligible(input)
+            : throw new ArgumentException("--method gbm needs --level item-store (prices and promotions are per store and brand).");
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
 

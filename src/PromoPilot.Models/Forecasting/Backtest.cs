@@ -17,6 +17,10 @@ public sealed record BacktestOptions
     /// <summary>Seasonal period of the MASE scale (1 = naive scale). Default 1.</summary>
     public int SeasonalPeriod { get; init; } = 1;
 
+    /// <summary>Series forecast at once (threads); the sums are added in series order, so any value gives the same
+    /// result. The method must then be safe to call concurrently (every <see cref="IForecaster"/> here is). Default 1.</summary>
+    public int Parallelism { get; init; } = 1;
+
     /// <summary>Interval levels forecast and scored. Default 0.80, 0.90, 0.95.</summary>
     public IReadOnlyList<double> Levels { get; init; } = [0.80, 0.90, 0.95];
 }
@@ -39,29 +43,46 @@ public static class Backtest
         ModelArgs.Positive(options.Horizon, nameof(options.Horizon));
         ModelArgs.Positive(options.Origins, nameof(options.Origins));
         ModelArgs.Positive(options.Step, nameof(options.Step));
-        var total = ForecastAccuracy.Empty;
-        var warnings = new List<string>();
+        ModelArgs.Positive(options.Parallelism, nameof(options.Parallelism));
         foreach (var y in series)
         {
+            if (y.Length - options.Horizon - ((options.Origins - 1) * options.Step) < 1)
+            {
+                throw new ArgumentException($"A series of {y.Length} values is too short for {options.Origins} origins of horizon {options.Horizon}.", nameof(series));
+            }
+        }
+
+        var perSeries = new ForecastAccuracy[series.Count];
+        var perWarnings = new List<string>?[series.Count];
+        Parallel.For(0, series.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, j =>
+        {
+            var y = series[j];
+            var sum = ForecastAccuracy.Empty;
             for (var o = options.Origins - 1; o >= 0; o--)
             {
                 var origin = y.Length - options.Horizon - (o * options.Step);
-                if (origin < 1)
-                {
-                    throw new ArgumentException($"A series of {y.Length} values is too short for {options.Origins} origins of horizon {options.Horizon}.", nameof(series));
-                }
-
                 var history = y.AsSpan(0, origin);
                 var actual = y.AsSpan(origin, options.Horizon);
                 var forecast = method.Forecast(history, options.Horizon, options.Levels);
                 if (forecast.Warning is { } w)
                 {
-                    warnings.Add(w);
+                    (perWarnings[j] ??= []).Add(w);
                 }
 
                 var one = ForecastAccuracy.Of(history, actual, forecast, options.SeasonalPeriod);
-                total += o == options.Origins - 1 ? one : one with { Series = 0 };
+                sum += o == options.Origins - 1 ? one : one with { Series = 0 };
             }
+
+            perSeries[j] = sum;
+        });
+
+        // added in series order: the same floating-point sums whatever the parallelism
+        var total = ForecastAccuracy.Empty;
+        var warnings = new List<string>();
+        for (var j = 0; j < series.Count; j++)
+        {
+            total += perSeries[j];
+            warnings.AddRange(perWarnings[j] ?? []);
         }
 
         return new BacktestResult(method.Name, total, warnings);
