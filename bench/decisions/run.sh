@@ -32,7 +32,8 @@ for c in json.load(open(sys.argv[1])):
     urllib.request.urlopen(req).read()
 PY
   curl -sf -H "Authorization: Bearer $PP_KEY" -H "Content-Type: application/json" -d '{"user_id":"7","placement":"home","channel":"web"}' http://127.0.0.1:5199/v1/decisions >/dev/null
-  wrk -t2 -c"$connections" -d3s -s $here/decide.lua http://127.0.0.1:5199 >/dev/null # warm-up
+  # Warm-up long enough for tiered compilation to reach its optimized tier (a server runs for hours).
+  wrk -t2 -c"$connections" -d10s -s $here/decide.lua http://127.0.0.1:5199 >/dev/null
 }
 
 measure() { # measure LABEL SCRIPT: one wrk run; prints "label req/s p50 p99"
