@@ -21,15 +21,68 @@ public sealed record ReliabilityBin(double Low, double High, long Count, double 
 /// <param name="ObservedRate">Positive rate overall.</param>
 public sealed record ReliabilityTable(IReadOnlyList<ReliabilityBin> Bins, long Count, double Ece, double MeanPredicted, double ObservedRate)
 {
-    /// <summary>Default number of equal-width bins.</summary>
+    /// <summary>Default number of bins.</summary>
     public const int DefaultBins = 10;
 
-    /// <summary>Builds the table from predicted probabilities and 0/1 outcomes.</summary>
+    /// <summary>The bin edges of this table (from 0 to 1), to build a comparable table on other data.</summary>
+    public IReadOnlyList<double> Edges => [.. Bins.Select(b => b.Low).Append(1.0)];
+
+    /// <summary>Builds the table from predicted probabilities and 0/1 outcomes, in <paramref name="bins"/> equal-width bins over [0, 1].</summary>
     /// <exception cref="ArgumentException">Lengths differ, no prediction, a prediction outside [0, 1] or not finite, or fewer than 2 bins.</exception>
     public static ReliabilityTable Compute(IReadOnlyList<double> predicted, IReadOnlyList<bool> outcomes, int bins = DefaultBins)
     {
+        if (bins < 2)
+        {
+            throw new ArgumentException($"bins must be at least 2, not {bins}.", nameof(bins));
+        }
+
+        return Compute(predicted, outcomes, [.. Enumerable.Range(0, bins + 1).Select(b => b / (double)bins)]);
+    }
+
+    /// <summary>
+    /// Equal-mass bin edges (0, the k/bins quantiles of the predictions with repeats merged, 1): every bin holds about the
+    /// same number of predictions, so a model whose probabilities are all small (a 1% conversion rate) still gets a
+    /// table with many bins ("adaptive" ECE; Nixon et al. 2019, "Measuring calibration in deep learning").
+    /// </summary>
+    /// <exception cref="ArgumentException">No prediction, one outside [0, 1], or fewer than 2 bins.</exception>
+    public static IReadOnlyList<double> EqualMassEdges(IReadOnlyList<double> predicted, int bins = DefaultBins)
+    {
+        ArgumentNullException.ThrowIfNull(predicted);
+        if (bins < 2)
+        {
+            throw new ArgumentException($"bins must be at least 2, not {bins}.", nameof(bins));
+        }
+
+        if (predicted.Count == 0 || predicted.Any(p => !(p is >= 0 and <= 1)))
+        {
+            throw new ArgumentException("equal-mass edges need at least one prediction, each in [0, 1].", nameof(predicted));
+        }
+
+        var sorted = predicted.Order().ToArray();
+        var edges = new List<double> { 0 };
+        for (var k = 1; k < bins; k++)
+        {
+            var q = ReferenceDistribution.Quantile(sorted, k / (double)bins);
+            if (q > edges[^1] && q < 1)
+            {
+                edges.Add(q);
+            }
+        }
+
+        edges.Add(1);
+        return edges;
+    }
+
+    /// <summary>
+    /// Builds the table on given bin edges (0 = e₀ &lt; e₁ &lt; … &lt; e_B = 1; bin b holds eᵦ ≤ p &lt; eᵦ₊₁, the last bin
+    /// includes 1): a recent table is built on the edges of the training table (<see cref="Edges"/>) so the two compare bin by bin.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ, no prediction, a prediction outside [0, 1] or not finite, or edges not strictly increasing from 0 to 1 with at least 2 bins.</exception>
+    public static ReliabilityTable Compute(IReadOnlyList<double> predicted, IReadOnlyList<bool> outcomes, IReadOnlyList<double> edges)
+    {
         ArgumentNullException.ThrowIfNull(predicted);
         ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(edges);
         if (predicted.Count != outcomes.Count)
         {
             throw new ArgumentException($"{predicted.Count} predictions but {outcomes.Count} outcomes.", nameof(outcomes));
@@ -40,11 +93,13 @@ public sealed record ReliabilityTable(IReadOnlyList<ReliabilityBin> Bins, long C
             throw new ArgumentException("no predictions to build a reliability table from.", nameof(predicted));
         }
 
-        if (bins < 2)
+        if (edges.Count < 3 || edges[0] != 0 || edges[^1] != 1 || edges.Zip(edges.Skip(1)).Any(p => !(p.First < p.Second)))
         {
-            throw new ArgumentException($"bins must be at least 2, not {bins}.", nameof(bins));
+            throw new ArgumentException($"bin edges must rise strictly from 0 to 1 with at least 2 bins, not [{string.Join(", ", edges)}].", nameof(edges));
         }
 
+        var cuts = edges.ToArray();
+        var bins = cuts.Length - 1;
         var n = new long[bins];
         var sumP = new double[bins];
         var positives = new long[bins];
@@ -56,7 +111,8 @@ public sealed record ReliabilityTable(IReadOnlyList<ReliabilityBin> Bins, long C
                 throw new ArgumentException($"prediction {i} is {p}: probabilities must lie in [0, 1].", nameof(predicted));
             }
 
-            var b = Math.Min((int)(p * bins), bins - 1);
+            var found = Array.BinarySearch(cuts, p);
+            var b = Math.Min(found >= 0 ? found : ~found - 1, bins - 1);
             n[b]++;
             sumP[b] += p;
             positives[b] += outcomes[i] ? 1 : 0;
@@ -66,8 +122,8 @@ public sealed record ReliabilityTable(IReadOnlyList<ReliabilityBin> Bins, long C
         var ece = 0.0;
         for (var b = 0; b < bins; b++)
         {
-            var low = b / (double)bins;
-            var high = (b + 1) / (double)bins;
+            var low = cuts[b];
+            var high = cuts[b + 1];
             var mean = n[b] > 0 ? sumP[b] / n[b] : (low + high) / 2;
             var rate = n[b] > 0 ? positives[b] / (double)n[b] : 0;
             table.Add(new ReliabilityBin(low, high, n[b], mean, rate));
@@ -117,9 +173,9 @@ public static class CalibrationDrift
             throw new ArgumentException($"thresholds must satisfy 0 < Warn ≤ Alert, not Warn {options.Warn}, Alert {options.Alert}.", nameof(options));
         }
 
-        if (reference.Bins.Count != recent.Bins.Count)
+        if (!reference.Edges.SequenceEqual(recent.Edges))
         {
-            throw new ArgumentException($"the reference has {reference.Bins.Count} bins, the recent table {recent.Bins.Count}: build both with the same bins.", nameof(recent));
+            throw new ArgumentException($"the reference has {reference.Bins.Count} bins, the recent table {recent.Bins.Count} on other edges: build the recent table on reference.Edges.", nameof(recent));
         }
 
         var increase = recent.Ece - reference.Ece;

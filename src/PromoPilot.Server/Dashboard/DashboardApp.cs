@@ -38,6 +38,7 @@ public static class DashboardApp
     public static IServiceCollection AddDashboard(this IServiceCollection services, string? storePath)
     {
         services.AddSingleton(_ => new DashboardStore(storePath));
+        services.AddSingleton<Monitoring.ModelMonitorCache>();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "promopilot_af";
@@ -88,6 +89,7 @@ public static class DashboardApp
         pages.MapGet("/customers", DashboardPages.Customers);
         pages.MapGet("/campaigns", DashboardPages.Campaigns);
         pages.MapGet("/inspector", DashboardPages.Inspector);
+        pages.MapGet("/models", ModelsPage.Render);
     }
 
     /// <summary>An HTML response (no caching: pages show live state and the signed-in user).</summary>

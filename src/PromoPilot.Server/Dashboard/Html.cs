@@ -17,6 +17,7 @@ internal static class Html
         ("/dashboard", "Overview"),
         ("/dashboard/customers", "Customers"),
         ("/dashboard/campaigns", "Campaigns"),
+        ("/dashboard/models", "Models"),
         ("/dashboard/inspector", "Decision inspector"),
     ];
 

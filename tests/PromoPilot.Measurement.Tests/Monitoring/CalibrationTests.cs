@@ -96,3 +96,33 @@ public sealed class CalibrationTests
         Assert.Throws<ArgumentException>(() => ModelReference.Summarize(new Dictionary<string, IReadOnlyList<double>> { ["a"] = [1.0] }, scores, null));
     }
 }
+
+public sealed class EqualMassCalibrationTests
+{
+    /// <summary>Predictions 0 … 0.0999 (a 1% world): equal-width bins put all in one bin, equal-mass bins split them ten ways.</summary>
+    [Fact]
+    public void EqualMassEdges_SmallProbabilities_SpreadOverAllBins()
+    {
+        double[] p = [.. Enumerable.Range(0, 1000).Select(i => i / 10_000.0)];
+        var outcomes = p.Select((_, i) => i % 50 == 0).ToArray();
+
+        var width = ReliabilityTable.Compute(p, outcomes);
+        var mass = ReliabilityTable.Compute(p, outcomes, ReliabilityTable.EqualMassEdges(p));
+
+        Assert.Equal(1000, width.Bins[0].Count);
+        Assert.Equal(10, mass.Bins.Count);
+        Assert.All(mass.Bins, b => Assert.InRange(b.Count, 99, 101));
+        Assert.Equal(mass.Edges, ReliabilityTable.Compute(p, outcomes, mass.Edges).Edges);
+    }
+
+    [Fact]
+    public void EqualMassEdges_RepeatedPredictions_MergeBinsAndEndAtOne()
+    {
+        var edges = ReliabilityTable.EqualMassEdges([0.2, 0.2, 0.2, 0.2, 0.7]);
+
+        Assert.Equal(0, edges[0]);
+        Assert.Equal(1, edges[^1]);
+        Assert.True(edges.Zip(edges.Skip(1)).All(e => e.First < e.Second));
+        Assert.Equal("edges", Assert.Throws<ArgumentException>(() => ReliabilityTable.Compute([0.5], [true], [0.0, 0.5, 0.4, 1.0])).ParamName);
+    }
+}
