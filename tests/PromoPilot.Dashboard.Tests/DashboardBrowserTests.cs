@@ -17,6 +17,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         ("/dashboard", "Overview", "Revenue by month"),
         ("/dashboard/customers", "Customers", "Recency × frequency"),
         ("/dashboard/campaigns", "Campaigns", "Win back lapsed buyers"),
+        ("/dashboard/models", "Models", "population stability index"),
         ("/dashboard/inspector?user=" + DashboardFixture.SampleCustomer + "&placement=home_banner", "Decision inspector", "Reason trace"),
     ];
 

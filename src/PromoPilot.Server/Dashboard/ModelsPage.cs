@@ -103,7 +103,7 @@ internal static class ModelsPage
             body.Append("<table><caption>Reliability table, outcomes now</caption><thead><tr><th scope=\"col\">Predicted</th><th scope=\"col\">Count</th><th scope=\"col\">Mean predicted</th><th scope=\"col\">Observed</th></tr></thead><tbody>");
             foreach (var b in calibration.Recent.Bins.Where(b => b.Count > 0))
             {
-                body.Append(Invariant, $"<tr><th scope=\"row\">{Percent(b.Low)}–{Percent(b.High)}</th><td>{N(b.Count)}</td><td>{N(b.MeanPredicted, 4)}</td><td>{N(b.ObservedRate, 4)}</td></tr>");
+                body.Append(Invariant, $"<tr><th scope=\"row\">{N(b.Low, 4)}–{N(b.High, 4)}</th><td>{N(b.Count)}</td><td>{N(b.MeanPredicted, 4)}</td><td>{N(b.ObservedRate, 4)}</td></tr>");
             }
 
             body.Append("</tbody></table>");
@@ -134,7 +134,7 @@ internal static class ModelsPage
                 new LineSeries("training", SvgLines.Orange, Points(calibration.Reference), Markers: true),
                 new LineSeries("now", SvgLines.Blue, Points(calibration.Recent), Markers: true),
             ],
-            v => N(v, 2), v => N(v, 2), "mean predicted probability", "observed rate", (0, top));
+            v => N(v, 3), v => N(v, 3), "mean predicted probability", "observed rate", (0, top));
     }
 
     private static string Badge(string text, string status) => $"<span class=\"status status-{E(status)}\">{E(text)}</span>";
