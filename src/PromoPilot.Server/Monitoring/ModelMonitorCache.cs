@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Prometheus;
 using PromoPilot.Server.Dashboard;
 
@@ -24,8 +25,16 @@ internal sealed class ModelMonitorCache(DashboardStore store, TimeProvider clock
             var now = clock.GetUtcNow();
             if (_last is not { } last || now - last.At > MaxAge)
             {
-                var (report, problem) = store.Read(s => ModelMonitor.Run(s, now));
-                _last = (report, problem, now);
+                try
+                {
+                    var (report, problem) = store.Read(s => ModelMonitor.Run(s, now));
+                    _last = (report, problem, now);
+                }
+                catch (Exception e) when (e is JsonException or InvalidDataException or ArgumentException or KeyNotFoundException)
+                {
+                    // A damaged reference row must not take /metrics or the page down: say so and retry after MaxAge.
+                    _last = (null, $"monitoring failed: {e.Message}", now);
+                }
             }
 
             return (_last.Value.Report, _last.Value.Problem);
