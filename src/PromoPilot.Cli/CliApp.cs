@@ -32,6 +32,8 @@ public static class CliApp
             PricingCommand.Create(console),
             DecideCommand.Create(console),
             ServeCommand.Create(console),
+            MonitorCommand.Create(console),
+            ReportCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

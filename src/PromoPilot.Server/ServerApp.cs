@@ -119,6 +119,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        app.Services.GetRequiredService<Monitoring.ModelMonitorCache>().AttachMetrics(registry, app.Services.GetRequiredService<ServerMetrics>());
         app.UseExceptionHandler(error => error.Run(async http =>
         {
             var exception = http.Features.Get<IExceptionHandlerFeature>()?.Error;

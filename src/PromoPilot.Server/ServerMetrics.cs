@@ -1,6 +1,7 @@
 using Prometheus;
 using PromoPilot.Core.Serving;
 using PromoPilot.Decisioning;
+using PromoPilot.Server.Monitoring;
 
 namespace PromoPilot.Server;
 
@@ -16,6 +17,12 @@ public sealed class ServerMetrics
     private readonly Counter _events;
     private readonly Gauge _spent;
     private readonly Gauge _budget;
+    private readonly Gauge _psi;
+    private readonly Gauge _scorePsi;
+    private readonly Gauge _driftStatus;
+    private readonly Gauge _ece;
+    private readonly Gauge _forecastError;
+    private readonly Gauge _forecastCovered;
     private readonly long[] _secondStamps = new long[60];
     private readonly long[] _secondCounts = new long[60];
 
@@ -28,6 +35,12 @@ public sealed class ServerMetrics
         _events = factory.CreateCounter("promopilot_events_total", "Events acknowledged, by whether they were new or duplicates.", "result");
         _spent = factory.CreateGauge("promopilot_budget_spent", "Money a campaign has given away (all servers, as last refreshed).", "campaign");
         _budget = factory.CreateGauge("promopilot_budget", "A campaign's budget.", "campaign");
+        _psi = factory.CreateGauge("promopilot_model_psi", "Population stability index of a model input: customers now against the training reference (warn >= 0.1, alert >= 0.25).", "model", "feature");
+        _scorePsi = factory.CreateGauge("promopilot_model_score_psi", "Population stability index of a model's score: customers now against the training reference.", "model");
+        _driftStatus = factory.CreateGauge("promopilot_model_drift_status", "Worst drift status of a model: 0 ok, 1 warn, 2 alert.", "model");
+        _ece = factory.CreateGauge("promopilot_model_calibration_ece", "Expected calibration error of a model, at training and on the outcomes in the store now.", "model", "sample");
+        _forecastError = factory.CreateGauge("promopilot_campaign_forecast_error", "Forecast minus readout of a read-out campaign metric.", "campaign", "arm", "metric");
+        _forecastCovered = factory.CreateGauge("promopilot_campaign_forecast_covered", "1 when the readout lies inside the forecast interval, else 0.", "campaign", "arm", "metric");
     }
 
     public void Decided(Decision decision)
@@ -82,6 +95,37 @@ public sealed class ServerMetrics
         if (budget is { } b)
         {
             _budget.WithLabels(campaignId).Set((double)b);
+        }
+    }
+
+    /// <summary>Sets the monitoring gauges from a monitoring pass (docs/monitoring.md).</summary>
+    public void Monitored(MonitorReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var model in report.Models)
+        {
+            foreach (var feature in model.Features.Where(f => f.Psi is not null))
+            {
+                _psi.WithLabels(model.Name, feature.Name).Set(feature.Psi!.Value);
+            }
+
+            if (model.Score.Psi is { } score)
+            {
+                _scorePsi.WithLabels(model.Name).Set(score);
+            }
+
+            _driftStatus.WithLabels(model.Name).Set((int)model.Status);
+            if (model.Calibration is { } calibration)
+            {
+                _ece.WithLabels(model.Name, "training").Set(calibration.Reference.Ece);
+                _ece.WithLabels(model.Name, "recent").Set(calibration.Recent.Ece);
+            }
+        }
+
+        foreach (var campaign in report.Campaigns)
+        {
+            _forecastError.WithLabels(campaign.CampaignId, campaign.Arm, campaign.Comparison.Metric).Set(campaign.Comparison.Error);
+            _forecastCovered.WithLabels(campaign.CampaignId, campaign.Arm, campaign.Comparison.Metric).Set(campaign.Comparison.Covered ? 1 : 0);
         }
     }
 }

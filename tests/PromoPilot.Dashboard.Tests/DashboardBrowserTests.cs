@@ -18,6 +18,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         ("/dashboard", "Overview", "Revenue by month"),
         ("/dashboard/customers", "Customers", "Recency × frequency"),
         ("/dashboard/campaigns", "Campaigns", "Win back lapsed buyers"),
+        ("/dashboard/models", "Models", "population stability index"),
         ("/dashboard/inspector?user=" + DashboardFixture.SampleCustomer + "&placement=home_banner", "Decision inspector", "Reason trace"),
         ("/dashboard/designer", "Campaign designer", "Holdout share"),
         ("/dashboard/campaigns/hillstrom_email_2008", "Results", "Qini coefficient"),

@@ -60,6 +60,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         await CliAsync("clv", "--db", db, "--dataset", "online_retail");
         await CliAsync("segment", "--db", db, "--k", "4");
         await CliAsync("campaign", "readout", "hillstrom_email_2008", "--db", db);
+        await CliAsync("decide", "fit-effect", "--db", db, "--campaign", "hillstrom_email_2008", "--out", Path.Combine(_folder.Path, "effect.json"));
         _server = await ServeProcess.StartAsync(_folder.Path, "--db", db, "--admin-key", AdminKey);
         using var client = new HttpClient { BaseAddress = Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);

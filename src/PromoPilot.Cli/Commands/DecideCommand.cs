@@ -5,6 +5,7 @@ using PromoPilot.Core.Campaigns;
 using PromoPilot.Decisioning;
 using PromoPilot.Decisioning.Scoring;
 using PromoPilot.Decisioning.State;
+using PromoPilot.Server.Monitoring;
 using PromoPilot.Storage.Queries;
 
 namespace PromoPilot.Cli.Commands;
@@ -55,6 +56,9 @@ internal static class DecideCommand
                 model.Save(file);
             }
 
+            var referenceVersion = ModelMonitor.SaveEffectReference(
+                store, model, rows, campaign.CampaignKey, id, parse.GetValue(treatment), visit, Path.GetFullPath(path), console.Clock.GetUtcNow());
+
             var v = model.Values;
             var report = new
             {
@@ -69,6 +73,7 @@ internal static class DecideCommand
                 iterations = v.Iterations,
                 converged = v.Converged,
                 mean_uplift = rows.Average(r => model.Predict(r.Features, withContributions: false).Uplift),
+                monitoring_reference = new { name = ModelMonitor.EffectModelName(id, visit), version = referenceVersion },
                 seconds = clock.Elapsed.TotalSeconds,
             };
             if (parse.GetValue(json))

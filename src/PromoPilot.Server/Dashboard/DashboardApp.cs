@@ -38,6 +38,7 @@ public static class DashboardApp
     public static IServiceCollection AddDashboard(this IServiceCollection services, string? storePath)
     {
         services.AddSingleton(_ => new DashboardStore(storePath));
+        services.AddSingleton<Monitoring.ModelMonitorCache>();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "promopilot_af";
@@ -92,6 +93,7 @@ public static class DashboardApp
         pages.MapPost("/designer", DesignerPage.Submit).DisableAntiforgery(); // checked in the handler, as the login does
         pages.MapGet("/campaigns/{id}", ResultsPage.Show);
         pages.MapGet("/experiments", ExperimentsPage.Show);
+        pages.MapGet("/models", ModelsPage.Render);
     }
 
     /// <summary>An HTML response (no caching: pages show live state and the signed-in user).</summary>

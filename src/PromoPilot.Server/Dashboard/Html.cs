@@ -19,6 +19,7 @@ internal static class Html
         ("/dashboard/campaigns", "Campaigns"),
         ("/dashboard/designer", "Designer"),
         ("/dashboard/experiments", "Experiments"),
+        ("/dashboard/models", "Models"),
         ("/dashboard/inspector", "Decision inspector"),
     ];
 
