@@ -27,7 +27,9 @@ public sealed record BudgetOptimizerOptions
 /// the largest reduced value v − (λ + μₒ)·c − νₒ, or nothing when none is positive. Total spend falls as λ rises (and
 /// offer o's spend and users as μₒ, νₒ rise), so each multiplier is found by bisection: the smallest value whose choice
 /// respects its limit. The multipliers are adjusted in turn for a few rounds; the choice is then repaired (pairs with the
-/// least reduced value leave an offer over its limit) and the budget left over is filled greedily by value per cost.</para>
+/// least reduced value leave an offer over its limit) and the budget left over is filled greedily by value per cost.
+/// With per-offer limits, coordinate rounds stall short of the dual optimum, so all multipliers are then refined jointly
+/// by cutting planes (<c>Search.Refine</c>), and the best of four plans is kept (see <see cref="Solve"/>).</para>
 /// <para>Every pass also evaluates the dual function L = λB + Σ μₒBₒ + Σ νₒSₒ + Σᵤ max(0, maxₒ reduced value), an upper
 /// bound on the objective of every plan and of the LP relaxation (weak duality); the smallest one seen is reported, so
 /// the gap (bound − objective) / bound is a certificate. References: Sinha &amp; Zoltners (1979), "The multiple-choice
