@@ -87,12 +87,11 @@ public sealed class PricingBuffer
     internal ulong[] LineTriggers = new ulong[16];
     internal bool[] GroupUsed = new bool[4];
 
-    // The last context seen, compiled (floor in cents, unit limits per rule) so a repeated context costs nothing.
+    // The last context seen, compiled (floor in cents, whether a shipping fee can be waived) so a repeated context costs nothing.
     internal PricingContext? Context;
     internal PricingEngine? ContextEngine;
     internal long FloorCents;
     internal bool ShippingFeeWaivable;
-    internal long[]? UnitLimits;
 
     internal void Reset()
     {

@@ -260,7 +260,7 @@ public sealed class PricingEngine
                         }
 
                         var scope = rule.WholeCart ? Identity(n) : scopeLines.AsSpan(start[r], count[r]);
-                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule && buffer.UnitLimits is { } limits ? limits[r] : long.MaxValue);
+                        var given = rule.Apply(lines, scope, buffer, limit, rule.Units(context));
                         if (given <= 0)
                         {
                             continue;
@@ -347,7 +347,8 @@ public sealed class PricingEngine
             line.Quantity);
     }
 
-    /// <summary>The context in cents and rule indices, kept in the buffer until another context comes.</summary>
+    /// <summary>The context's floor and shipping fee in cents, kept in the buffer until another context comes (both are immutable
+    /// values; the unit limits, a dictionary the caller may update between calls, are read at each call).</summary>
     private void Compile(PricingContext context, PricingBuffer buffer)
     {
         if (context.Floor < 0 || context.ShippingFee < 0)
@@ -357,18 +358,6 @@ public sealed class PricingEngine
 
         buffer.FloorCents = context.Floor == 0 ? 0 : (long)decimal.Ceiling(context.Floor * 100);
         buffer.ShippingFeeWaivable = context.ShippingFee is null || context.ShippingFee > 0;
-        buffer.UnitLimits = null;
-        if (context.UnitLimits is { Count: > 0 } limits)
-        {
-            var units = new long[_rules.Length];
-            for (var r = 0; r < units.Length; r++)
-            {
-                units[r] = _rules[r].IsPriceRule && limits.TryGetValue(_rules[r].Source.Id, out var u) ? Math.Max(0, u) : long.MaxValue;
-            }
-
-            buffer.UnitLimits = units;
-        }
-
         buffer.Context = context;
         buffer.ContextEngine = this;
     }
@@ -416,6 +405,10 @@ public sealed class PricingEngine
         public bool IsPriceRule { get; } = source.Kind is PromotionKind.FlashSale or PromotionKind.MemberPrice;
 
         public int Group => group;
+
+        /// <summary>Units a price rule may still discount (the caller's counters, read now); unlimited for other rules.</summary>
+        public long Units(PricingContext context) =>
+            IsPriceRule && context.UnitLimits is { } limits && limits.TryGetValue(source.Id, out var units) ? Math.Max(0, units) : long.MaxValue;
 
         /// <summary>No item, category or brand scope: every line.</summary>
         public bool WholeCart { get; } = source.WholeCart;

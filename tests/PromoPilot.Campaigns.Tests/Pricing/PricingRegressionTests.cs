@@ -85,6 +85,23 @@ public class PricingResolvedLinesTests
     }
 
     [Fact]
+    public void Price_UnitLimitsUpdatedBetweenCallsOnTheSameContext_ReadAfresh()
+    {
+        var engine = new PricingEngine([new PromotionRule("flash", PromotionKind.FlashSale, Categories: new HashSet<string> { "Toys" }, Price: 5)]);
+        var stock = new Dictionary<string, int> { ["flash"] = 3 };
+        var context = new PricingContext(UnitLimits: stock);
+        var lines = new[] { engine.Resolve(new BasketLine("a", "Toys", 10, 4)) };
+        var buffer = new PricingBuffer();
+
+        var first = engine.Price(lines, context, buffer);
+        stock["flash"] = 1; // the caller's counter after the first sale
+        var second = engine.Price(lines, context, buffer);
+
+        Assert.Equal(1500, first); // 3 units × (10 - 5)
+        Assert.Equal(500, second);
+    }
+
+    [Fact]
     public void Price_EmptyBasket_GivesNoBenefitFromWholeCartRules()
     {
         var engine = new PricingEngine([new PromotionRule("ship", PromotionKind.FreeShipping, Amount: 5), new PromotionRule("gift", PromotionKind.GiftWithPurchase, GiftItem: "tote")]);
