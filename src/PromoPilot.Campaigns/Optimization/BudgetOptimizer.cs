@@ -1,3 +1,5 @@
+using Google.OrTools.LinearSolver;
+
 namespace PromoPilot.Campaigns.Optimization;
 
 /// <summary>Settings of <see cref="BudgetOptimizer"/>.</summary>
@@ -8,6 +10,9 @@ public sealed record BudgetOptimizerOptions
 
     /// <summary>Alternations between the total budget and the per-offer limits. Default 10.</summary>
     public int Rounds { get; init; } = 10;
+
+    /// <summary>Most cutting-plane steps that refine all multipliers jointly when per-offer limits are present. Default 100.</summary>
+    public int CuttingPlanes { get; init; } = 100;
 
     /// <summary>Threads for the passes over users; null = every core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
@@ -22,7 +27,9 @@ public sealed record BudgetOptimizerOptions
 /// the largest reduced value v − (λ + μₒ)·c − νₒ, or nothing when none is positive. Total spend falls as λ rises (and
 /// offer o's spend and users as μₒ, νₒ rise), so each multiplier is found by bisection: the smallest value whose choice
 /// respects its limit. The multipliers are adjusted in turn for a few rounds; the choice is then repaired (pairs with the
-/// least reduced value leave an offer over its limit) and the budget left over is filled greedily by value per cost.</para>
+/// least reduced value leave an offer over its limit) and the budget left over is filled greedily by value per cost.
+/// With per-offer limits, coordinate rounds stall short of the dual optimum, so all multipliers are then refined jointly
+/// by cutting planes (<c>Search.Refine</c>), and the best of four plans is kept (see <see cref="Solve"/>).</para>
 /// <para>Every pass also evaluates the dual function L = λB + Σ μₒBₒ + Σ νₒSₒ + Σᵤ max(0, maxₒ reduced value), an upper
 /// bound on the objective of every plan and of the LP relaxation (weak duality); the smallest one seen is reported, so
 /// the gap (bound − objective) / bound is a certificate. References: Sinha &amp; Zoltners (1979), "The multiple-choice
@@ -70,7 +77,33 @@ public static class BudgetOptimizer
         var choice = search.Choose();
         Repair(problem, search, choice);
         Fill(problem, choice);
-        return Plan(problem, choice, search.BestBound, search.Lambda);
+        var plan = Plan(problem, choice, search.BestBound, search.Lambda);
+        if (rounds == 0 || (problem.OfferBudgets is null && problem.OfferStock is null))
+        {
+            return plan;
+        }
+
+        // With offer limits, coordinate descent stalls short of the dual optimum (one multiplier at a time cannot follow a
+        // kink that needs two to move together): all multipliers are refined jointly by a cutting-plane method. Three
+        // plans are then built at the refined multipliers, and the best of them and the one above is kept: the repair
+        // above; a Lagrangian greedy that moves users an offer has no room for to their next pair instead of dropping
+        // them; and the rounding of the best mix of the passes' choices (Dantzig–Wolfe).
+        search.Refine(options.CuttingPlanes);
+        var candidates = new List<int[]> { search.Choose(), ReducedValueGreedy(problem, search) };
+        Repair(problem, search, candidates[0]);
+        if (search.Recover() is { } rounded)
+        {
+            candidates.Add(rounded);
+        }
+
+        foreach (var candidate in candidates)
+        {
+            Fill(problem, candidate);
+            var next = Plan(problem, candidate, search.BestBound, search.Lambda);
+            plan = next.Objective > plan.Objective ? next : plan with { UpperBound = next.UpperBound };
+        }
+
+        return plan;
     }
 
     /// <summary>The naive baseline: all pairs by value per cost, best first; a pair is taken while its user has no offer and it fits.</summary>
@@ -105,6 +138,48 @@ public static class BudgetOptimizer
         }
 
         return Plan(problem, choice, null, 0);
+    }
+
+    /// <summary>
+    /// A Lagrangian heuristic: every pair with a positive reduced value at the fitted multipliers, best first; a pair is
+    /// taken while its user has no offer and it fits every limit, so a user an offer has no room for falls to their next
+    /// best pair rather than to nothing (Fisher (1981), "The Lagrangian relaxation method for solving integer
+    /// programming problems", Management Science 27(1)).
+    /// </summary>
+    private static int[] ReducedValueGreedy(TargetingProblem problem, Search search)
+    {
+        var reduced = new List<double>();
+        var pairs = new List<long>();
+        for (var u = 0; u < problem.Users; u++)
+        {
+            for (var o = 0; o < problem.Offers; o++)
+            {
+                var r = search.Reduced(u, o);
+                if (r > 0)
+                {
+                    reduced.Add(-r);
+                    pairs.Add(((long)u * problem.Offers) + o);
+                }
+            }
+        }
+
+        var keys = reduced.ToArray();
+        var order = pairs.ToArray();
+        Array.Sort(keys, order);
+        var cost = problem.CostArray;
+        var choice = Enumerable.Repeat(-1, problem.Users).ToArray();
+        var limits = new Limits(problem);
+        foreach (var i in order)
+        {
+            var user = (int)(i / problem.Offers);
+            var offer = (int)(i % problem.Offers);
+            if (choice[user] < 0 && limits.TryTake(offer, cost[i]))
+            {
+                choice[user] = offer;
+            }
+        }
+
+        return choice;
     }
 
     /// <summary>Drops, from any offer over its budget or stock and then from the total, the chosen pairs worth least at the margin.</summary>
@@ -261,8 +336,258 @@ public static class BudgetOptimizer
         private readonly float[] _cost = problem.CostArray;
         private readonly double[] _mu = new double[problem.Offers];
         private readonly double[] _nu = new double[problem.Offers];
+        private readonly List<double[]> _cuts = [];
+        private readonly List<(int[]? Choice, double[] Cut)> _pieces = [];
+        private double[]? _best;
+
+        /// <summary>Cuts kept for the cutting-plane master (the most recent).</summary>
+        private const int MaxCuts = 1500;
+
+        /// <summary>Multipliers: λ, then μₒ when offer budgets are given, then νₒ when stock is.</summary>
+        private int Dimensions => 1 + (problem.OfferBudgets is null ? 0 : problem.Offers) + (problem.OfferStock is null ? 0 : problem.Offers);
+
+        private int BudgetIndex(int offer) => 1 + offer;
+
+        private int StockIndex(int offer) => 1 + (problem.OfferBudgets is null ? 0 : problem.Offers) + offer;
+
+        /// <summary>The limits in multiplier order: total budget, offer budgets, stock.</summary>
+        private double[] Limits()
+        {
+            var limits = new double[Dimensions];
+            limits[0] = problem.Budget;
+            for (var o = 0; o < problem.Offers; o++)
+            {
+                if (problem.OfferBudgets is { } b)
+                {
+                    limits[BudgetIndex(o)] = b[o];
+                }
+
+                if (problem.OfferStock is { } st)
+                {
+                    limits[StockIndex(o)] = st[o];
+                }
+            }
+
+            return limits;
+        }
+
+        private double[] Multipliers()
+        {
+            var y = new double[Dimensions];
+            y[0] = Lambda;
+            for (var o = 0; o < problem.Offers; o++)
+            {
+                if (problem.OfferBudgets is not null)
+                {
+                    y[BudgetIndex(o)] = _mu[o];
+                }
+
+                if (problem.OfferStock is not null)
+                {
+                    y[StockIndex(o)] = _nu[o];
+                }
+            }
+
+            return y;
+        }
+
+        private void SetMultipliers(double[] y)
+        {
+            Lambda = y[0];
+            for (var o = 0; o < problem.Offers; o++)
+            {
+                _mu[o] = problem.OfferBudgets is null ? 0 : y[BudgetIndex(o)];
+                _nu[o] = problem.OfferStock is null ? 0 : y[StockIndex(o)];
+            }
+        }
+
+        /// <summary>
+        /// Minimizes the dual over all multipliers together by Kelley's cutting-plane method with a box trust region
+        /// (Kelley (1960), "The cutting-plane method for solving convex programs", J. SIAM 8(4); Marsten, Hogan &amp; Blankenship
+        /// (1975), "The BOXSTEP method for large-scale optimization", Operations Research 23(3)). Every pass's choice gives an
+        /// exact linear piece of the dual function; the master LP (GLOP) minimizes their maximum within a box around the best
+        /// multipliers so far, the pass at its answer adds a piece, and the box grows after an improving step and shrinks
+        /// otherwise. Stops when the master's lower bound is within 1e-7 of the best dual value. Ends at the best multipliers.
+        /// </summary>
+        public void Refine(int steps)
+        {
+            var y0 = _best ?? Multipliers();
+            _pieces.Add((null, [0, .. Limits()])); // no offer to anyone: the mix below always has a plan within the limits
+            Keep();
+            SetMultipliers(new double[Dimensions]);
+            Keep(); // a cut at 0 and one at the best point: the master starts bounded
+            var center = _best ?? y0;
+            var box = center.Select(v => Math.Max(0.5 * v, 1e-3)).ToArray();
+            for (var step = 0; step < steps; step++)
+            {
+                if (Master(center, box) is not { } next)
+                {
+                    break;
+                }
+
+                var before = BestBound;
+                SetMultipliers(next.Y);
+                Keep();
+                var improved = BestBound < before;
+                if (before - next.Lower <= 1e-7 * Math.Abs(before))
+                {
+                    break;
+                }
+
+                center = _best!;
+                for (var j = 0; j < box.Length; j++)
+                {
+                    box[j] = improved ? Math.Min(box[j] * 2, 1e6) : Math.Max(box[j] * 0.7, 1e-6);
+                }
+            }
+
+            SetMultipliers(_best!);
+        }
+
+        /// <summary>A pass that keeps its choice (for <see cref="Recover"/>) when the problem is small enough to keep a few hundred.</summary>
+        private void Keep()
+        {
+            if ((long)problem.Users * (_pieces.Count + 1) > 200_000_000L)
+            {
+                Evaluate();
+                return;
+            }
+
+            var choice = new int[problem.Users];
+            Pass(choice);
+            _pieces.Add((choice, _cuts[^1]));
+        }
+
+        /// <summary>
+        /// Primal recovery (Dantzig–Wolfe): the best mix of the kept choices that keeps every limit (an LP over the mix
+        /// weights, GLOP) is a fractional plan close to the LP optimum; users take their offers in order of the share the mix
+        /// gives them (then reduced value) while they fit, so only the few users the mix splits are decided by the limits.
+        /// Null when no choices were kept or the LP fails.
+        /// </summary>
+        public int[]? Recover()
+        {
+            if (_pieces.Count == 0)
+            {
+                return null;
+            }
+
+            double[] weights;
+            using (var solver = Solver.CreateSolver("GLOP"))
+            {
+                if (solver is null)
+                {
+                    return null;
+                }
+
+                var w = _pieces.Select(_ => solver.MakeNumVar(0, 1, string.Empty)).ToArray();
+                var one = solver.MakeConstraint(1, 1, string.Empty);
+                var objective = solver.Objective();
+                for (var k = 0; k < w.Length; k++)
+                {
+                    one.SetCoefficient(w[k], 1);
+                    objective.SetCoefficient(w[k], _pieces[k].Cut[0]);
+                }
+
+                for (var j = 0; j < Dimensions; j++)
+                {
+                    var limit = solver.MakeConstraint(0, double.PositiveInfinity, string.Empty); // Σ w_k (limit - usage_k) >= 0
+                    for (var k = 0; k < w.Length; k++)
+                    {
+                        limit.SetCoefficient(w[k], _pieces[k].Cut[1 + j]);
+                    }
+                }
+
+                objective.SetMaximization();
+                if (solver.Solve() != Solver.ResultStatus.OPTIMAL)
+                {
+                    return null;
+                }
+
+                weights = [.. w.Select(v => v.SolutionValue())];
+            }
+
+            var share = new double[(long)problem.Users * problem.Offers];
+            for (var k = 0; k < weights.Length; k++)
+            {
+                if (weights[k] > 1e-12)
+                {
+                    if (_pieces[k].Choice is not { } choice)
+                    {
+                        continue;
+                    }
+
+                    for (var u = 0; u < problem.Users; u++)
+                    {
+                        if (choice[u] >= 0)
+                        {
+                            share[((long)u * problem.Offers) + choice[u]] += weights[k];
+                        }
+                    }
+                }
+            }
+
+            var pairs = new List<long>();
+            var keys = new List<(double Share, double Reduced)>();
+            for (var u = 0; u < problem.Users; u++)
+            {
+                for (var o = 0; o < problem.Offers; o++)
+                {
+                    var i = ((long)u * problem.Offers) + o;
+                    if (share[i] > 1e-9)
+                    {
+                        pairs.Add(i);
+                        keys.Add((-share[i], -Reduced(u, o)));
+                    }
+                }
+            }
+
+            var order = pairs.ToArray();
+            Array.Sort([.. keys], order);
+            var result = Enumerable.Repeat(-1, problem.Users).ToArray();
+            var limits = new Limits(problem);
+            foreach (var i in order)
+            {
+                var user = (int)(i / problem.Offers);
+                var offer = (int)(i % problem.Offers);
+                if (result[user] < 0 && limits.TryTake(offer, _cost[i]))
+                {
+                    result[user] = offer;
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The master LP: min t over t ≥ cut pieces, y in the box around <paramref name="center"/>, y ≥ 0.</summary>
+        private (double[] Y, double Lower)? Master(double[] center, double[] box)
+        {
+            using var solver = Solver.CreateSolver("GLOP");
+            if (solver is null)
+            {
+                return null;
+            }
+
+            var y = center.Select((c, j) => solver.MakeNumVar(Math.Max(0, c - box[j]), c + box[j], string.Empty)).ToArray();
+            var t = solver.MakeNumVar(double.NegativeInfinity, double.PositiveInfinity, string.Empty);
+            foreach (var cut in _cuts)
+            {
+                // t - Σ slope_j y_j >= value
+                var row = solver.MakeConstraint(cut[0], double.PositiveInfinity, string.Empty);
+                row.SetCoefficient(t, 1);
+                for (var j = 0; j < y.Length; j++)
+                {
+                    row.SetCoefficient(y[j], -cut[1 + j]);
+                }
+            }
+
+            var objective = solver.Objective();
+            objective.SetCoefficient(t, 1);
+            objective.SetMinimization();
+            return solver.Solve() == Solver.ResultStatus.OPTIMAL ? ([.. y.Select(v => Math.Max(0, v.SolutionValue()))], t.SolutionValue()) : null;
+        }
 
         public double Lambda { get; private set; }
+
 
         public double BestBound { get; private set; } = double.PositiveInfinity;
 
@@ -372,12 +697,12 @@ public static class BudgetOptimizer
             var blocks = (problem.Users + Block - 1) / Block;
             var totalSpend = new double[offers];
             var totalUsers = new long[offers];
-            double dual = 0;
+            double dual = 0, value = 0;
             var gate = new object();
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? -1 };
             Parallel.For(
                 0, blocks, parallel,
-                () => (Spend: new double[offers], Users: new long[offers], Dual: 0.0),
+                () => (Spend: new double[offers], Users: new long[offers], Dual: 0.0, Value: 0.0),
                 (block, _, local) =>
                 {
                     var end = Math.Min(problem.Users, (block + 1) * Block);
@@ -405,6 +730,7 @@ public static class BudgetOptimizer
                             local.Spend[bestOffer] += _cost[row + bestOffer];
                             local.Users[bestOffer]++;
                             local.Dual += best;
+                            local.Value += _value[row + bestOffer];
                         }
                     }
 
@@ -421,6 +747,7 @@ public static class BudgetOptimizer
                         }
 
                         dual += local.Dual;
+                        value += local.Value;
                     }
                 });
 
@@ -430,7 +757,35 @@ public static class BudgetOptimizer
                 dual += (problem.OfferBudgets is { } b ? _mu[o] * b[o] : 0) + (problem.OfferStock is { } s ? _nu[o] * s[o] : 0);
             }
 
-            BestBound = Math.Min(BestBound, dual);
+            if (dual < BestBound)
+            {
+                BestBound = dual;
+                _best = Multipliers();
+            }
+
+            // The cut this choice gives: L(y) >= value + y·(limits - usage), exact for this choice, for every y.
+            var cut = new double[1 + Dimensions];
+            cut[0] = value;
+            cut[1] = problem.Budget - totalSpend.Sum();
+            for (var o = 0; o < offers; o++)
+            {
+                if (problem.OfferBudgets is { } b)
+                {
+                    cut[1 + BudgetIndex(o)] = b[o] - totalSpend[o];
+                }
+
+                if (problem.OfferStock is { } st)
+                {
+                    cut[1 + StockIndex(o)] = st[o] - totalUsers[o];
+                }
+            }
+
+            _cuts.Add(cut);
+            if (_cuts.Count > MaxCuts)
+            {
+                _cuts.RemoveRange(0, _cuts.Count - MaxCuts);
+            }
+
             return new PassResult(totalSpend.Sum(), totalSpend, totalUsers);
         }
 

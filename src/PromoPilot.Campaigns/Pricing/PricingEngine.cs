@@ -1,5 +1,4 @@
-using System.Buffers;
-
+using System.Runtime.CompilerServices;
 namespace PromoPilot.Campaigns.Pricing;
 
 /// <summary>
@@ -23,11 +22,20 @@ namespace PromoPilot.Campaigns.Pricing;
 /// </remarks>
 public sealed class PricingEngine
 {
+    [ThreadStatic]
+    private static PricingBuffer? t_buffer;
+
+    private static int[] s_identity = [.. Enumerable.Range(0, 256)];
+
+    [ThreadStatic]
+    private static PricingLine[]? t_lines;
+
     private readonly CompiledRule[] _rules;
-    private readonly Dictionary<string, int[]> _bySku;
-    private readonly Dictionary<string, int[]> _byCategory;
-    private readonly Dictionary<string, int[]> _byBrand;
-    private readonly int[] _wholeCart;
+    private readonly Dictionary<string, ulong[]> _bySku;
+    private readonly Dictionary<string, ulong[]> _byCategory;
+    private readonly Dictionary<string, ulong[]> _byBrand;
+    private readonly ulong[] _wholeCart;
+    private readonly int _words;
     private readonly int _groups;
 
     /// <exception cref="ArgumentException">Any rule is invalid or ids repeat; the message lists every problem.</exception>
@@ -45,11 +53,32 @@ public sealed class PricingEngine
         var ordered = list.OrderByDescending(r => r.Priority).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         _rules = [.. ordered.Select(r => new CompiledRule(r, r.ExclusiveGroup is { } g ? groups.TryGetValue(g, out var i) ? i : groups[g] = groups.Count : -1))];
+        Rules = ordered;
         _groups = groups.Count;
-        _bySku = Index(ordered, r => r.Skus);
-        _byCategory = Index(ordered, r => r.Categories);
-        _byBrand = Index(ordered, r => r.Brands);
-        _wholeCart = [.. Enumerable.Range(0, ordered.Count).Where(i => ordered[i].WholeCart)];
+        _words = Math.Max(1, (ordered.Count + 63) >> 6);
+        _bySku = Index(ordered, r => r.Skus, _words);
+        _byCategory = Index(ordered, r => r.Categories, _words);
+        _byBrand = Index(ordered, r => r.Brands, _words);
+        _wholeCart = new ulong[_words];
+        for (var r = 0; r < ordered.Count; r++)
+        {
+            if (ordered[r].WholeCart)
+            {
+                _wholeCart[r >> 6] |= 1UL << (r & 63);
+            }
+        }
+    }
+
+    /// <summary>The rules in the order they apply (priority, then id); <see cref="LineDiscountCents.Rule"/> and
+    /// <see cref="PricingBuffer.AppliedRules"/> index into it.</summary>
+    public IReadOnlyList<PromotionRule> Rules { get; }
+
+    /// <summary>Resolves a basket line against this engine's trigger index: the rules it can trigger, its price in cents.</summary>
+    /// <exception cref="ArgumentException">The line has a negative or non-cent price, or a quantity below 1.</exception>
+    public PricingLine Resolve(BasketLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return Resolve(line, -1, nameof(line));
     }
 
     /// <summary>Prices one basket for a non-member with floor 0 (<see cref="PricingContext.Default"/>).</summary>
@@ -68,146 +97,291 @@ public sealed class PricingEngine
             throw new ArgumentException($"the floor ({context.Floor}) and the shipping fee ({context.ShippingFee}) must not be negative", nameof(context));
         }
 
-        var floor = (long)decimal.Ceiling(context.Floor * 100);
-        var lines = basket as BasketLine[] ?? [.. basket];
-        var n = lines.Length;
-        var pool = ArrayPool<long>.Shared;
-        var remaining = pool.Rent(n);
-        var unit = pool.Rent(n);
-        var share = pool.Rent(n);
-        var words = (n + 63) / 64;
-        var masks = ArrayPool<ulong>.Shared.Rent(Math.Max(1, _rules.Length * words));
-        var groupUsed = ArrayPool<bool>.Shared.Rent(Math.Max(1, _groups));
+        var n = basket.Count;
+        var lines = t_lines is { } cached && cached.Length >= n ? cached : t_lines = new PricingLine[Math.Max(n, 16)];
+        var buffer = t_buffer ??= new PricingBuffer();
         try
         {
-            long subtotal = 0;
             for (var i = 0; i < n; i++)
             {
-                var line = lines[i];
-                if (line.Quantity < 1 || line.UnitPrice < 0 || (line.UnitPrice.Scale > 2 && decimal.Round(line.UnitPrice, 2) != line.UnitPrice))
-                {
-                    throw new ArgumentException($"line {i} ({line.Sku}): quantity must be at least 1 and the unit price a non-negative amount in cents, not {line.Quantity} x {line.UnitPrice}", nameof(basket));
-                }
-
-                unit[i] = decimal.ToOACurrency(line.UnitPrice) / 100; // exact: the price has at most two decimals
-                remaining[i] = unit[i] * line.Quantity;
-                subtotal += remaining[i];
+                lines[i] = Resolve(basket[i], i, nameof(basket));
             }
 
-            // Which lines each rule can touch, from the trigger index: no rule is scanned against a line it cannot match.
-            Array.Clear(masks, 0, Math.Max(1, _rules.Length * words));
-            Array.Clear(groupUsed, 0, Math.Max(1, _groups));
-            foreach (var r in _wholeCart)
+            Price(lines.AsSpan(0, n), context, buffer);
+            var discounts = new List<LineDiscount>(buffer.DiscountCount);
+            foreach (var d in buffer.Discounts)
             {
-                for (var i = 0; i < n; i++)
-                {
-                    masks[(r * words) + (i >> 6)] |= 1UL << (i & 63);
-                }
+                discounts.Add(new LineDiscount(d.Line, _rules[d.Rule].Source.Id, Money(d.Cents)));
             }
 
-            for (var i = 0; i < n; i++)
+            var applied = new List<string>(buffer.AppliedCount);
+            foreach (var r in buffer.AppliedRules)
             {
-                Mark(_bySku, lines[i].Sku, masks, words, i);
-                Mark(_byCategory, lines[i].Category, masks, words, i);
-                if (lines[i].Brand is { } brand)
-                {
-                    Mark(_byBrand, brand, masks, words, i);
-                }
+                applied.Add(_rules[r].Source.Id);
             }
 
-            var discounts = new List<LineDiscount>();
-            var applied = new List<string>();
             List<OrderBenefit>? benefits = null;
-            long total = 0;
-            for (var r = 0; r < _rules.Length; r++)
+            foreach (var r in buffer.BenefitRules)
             {
-                var rule = _rules[r];
-                var scope = masks.AsSpan(r * words, words);
-                if (!scope.ContainsAnyExcept(0UL) || subtotal < rule.MinimumBasket || (rule.Group >= 0 && groupUsed[rule.Group]))
-                {
-                    continue;
-                }
-
-                if (rule.IsOrderBenefit)
-                {
-                    if (rule.Benefit(context) is not { } benefit)
-                    {
-                        continue;
-                    }
-
-                    (benefits ??= []).Add(benefit);
-                }
-                else
-                {
-                    var limit = subtotal - floor - total;
-                    if (limit <= 0 || (rule.Source.Kind == PromotionKind.MemberPrice && !context.IsMember))
-                    {
-                        continue;
-                    }
-
-                    Array.Clear(share, 0, n);
-                    var given = rule.Apply(lines, scope, remaining.AsSpan(0, n), unit.AsSpan(0, n), share.AsSpan(0, n), limit, rule.Units(context));
-                    if (given <= 0)
-                    {
-                        continue;
-                    }
-
-                    for (var i = 0; i < n; i++)
-                    {
-                        if (share[i] > 0)
-                        {
-                            remaining[i] -= share[i];
-                            discounts.Add(new LineDiscount(i, rule.Source.Id, Money(share[i])));
-                        }
-                    }
-
-                    total += given;
-                }
-
-                applied.Add(rule.Source.Id);
-                if (rule.Group >= 0)
-                {
-                    groupUsed[rule.Group] = true;
-                }
-
-                if (rule.Source.StopFurtherRules)
-                {
-                    break;
-                }
+                (benefits ??= []).Add(_rules[r].Benefit(context));
             }
 
-            return new PricingResult(Money(subtotal), Money(total), discounts, applied) { Benefits = benefits ?? [] };
+            return new PricingResult(Money(buffer.SubtotalCents), Money(buffer.TotalDiscountCents), discounts, applied) { Benefits = benefits ?? [] };
         }
         finally
         {
-            pool.Return(remaining);
-            pool.Return(unit);
-            pool.Return(share);
-            ArrayPool<ulong>.Shared.Return(masks);
-            ArrayPool<bool>.Shared.Return(groupUsed);
+            Array.Clear(lines, 0, n);
+            buffer.Context = null;
+            buffer.ContextEngine = null;
         }
     }
 
-    /// <summary>Cents as a decimal amount with two places (no division).</summary>
-    private static decimal Money(long cents) => new((int)(cents & 0xFFFFFFFF), (int)(cents >> 32), 0, false, 2);
-
-    private static void Mark(Dictionary<string, int[]> index, string key, ulong[] masks, int words, int line)
+    /// <summary>
+    /// Prices resolved lines (<see cref="Resolve"/>) into a caller-owned <paramref name="buffer"/>: the same result as
+    /// <see cref="Price(IReadOnlyList{BasketLine}, PricingContext)"/>, in cents and rule indices, with no lookups and no
+    /// allocation. Returns the total discount in cents.
+    /// </summary>
+    /// <exception cref="ArgumentException">A line was not resolved by this engine, or the context's floor or shipping fee is negative.</exception>
+    public long Price(ReadOnlySpan<PricingLine> lines, PricingContext context, PricingBuffer buffer)
     {
-        if (index.TryGetValue(key, out var rules))
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(buffer);
+        var n = lines.Length;
+        var words = _words;
+        buffer.Ensure(n, _rules.Length, _groups);
+        buffer.Reset();
+        if (!ReferenceEquals(buffer.Context, context) || !ReferenceEquals(buffer.ContextEngine, this))
         {
-            foreach (var r in rules)
+            Compile(context, buffer);
+        }
+
+        var remaining = buffer.Remaining;
+        var active = buffer.Active.AsSpan(0, words);
+        var triggers = buffer.LineTriggers.AsSpan(0, words);
+        var start = buffer.RuleStart;
+        var count = buffer.RuleCount;
+        if (n > 0)
+        {
+            _wholeCart.CopyTo(active); // whole-cart rules apply to any basket with a line
+        }
+        else
+        {
+            active.Clear();
+        }
+
+        try
+        {
+            // Pass 1: what each line triggers (the index, resolved once per line), how many lines each rule sees.
+            long subtotal = 0;
+            var incidences = 0;
+            for (var i = 0; i < n; i++)
             {
-                masks[(r * words) + (line >> 6)] |= 1UL << (line & 63);
+                ref readonly var line = ref lines[i];
+                if (!ReferenceEquals(line.Owner, this))
+                {
+                    throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
+                }
+
+                remaining[i] = line.UnitCents * line.Quantity;
+                subtotal += remaining[i];
+                for (var w = 0; w < words; w++)
+                {
+                    var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
+                    active[w] |= bits;
+                    while (bits != 0)
+                    {
+                        count[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
+                        incidences++;
+                        bits &= bits - 1;
+                    }
+                }
+            }
+
+            // Each active rule's lines, in line order, in one shared array.
+            buffer.EnsureScope(incidences);
+            var position = 0;
+            for (var w = 0; w < words; w++)
+            {
+                for (var bits = active[w]; bits != 0; bits &= bits - 1)
+                {
+                    var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    start[r] = position;
+                    position += count[r];
+                    count[r] = 0;
+                }
+            }
+
+            var scopeLines = buffer.ScopeLines;
+            for (var i = 0; i < n; i++)
+            {
+                for (var w = 0; w < words; w++)
+                {
+                    for (var bits = Triggers(in lines[i], w); bits != 0; bits &= bits - 1)
+                    {
+                        var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        scopeLines[start[r] + count[r]++] = i;
+                    }
+                }
+            }
+
+            if (_groups > 0)
+            {
+                Array.Clear(buffer.GroupUsed, 0, _groups);
+            }
+
+            var share = buffer.Share;
+            long total = 0;
+            for (var w = 0; w < words; w++)
+            {
+                for (var bits = active[w]; bits != 0; bits &= bits - 1)
+                {
+                    var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    var rule = _rules[r];
+                    if (subtotal < rule.MinimumBasket || (rule.Group >= 0 && buffer.GroupUsed[rule.Group]))
+                    {
+                        continue;
+                    }
+
+                    if (rule.IsOrderBenefit)
+                    {
+                        if (!rule.GivesBenefit(buffer.ShippingFeeWaivable))
+                        {
+                            continue;
+                        }
+
+                        buffer.AddBenefit(r);
+                    }
+                    else
+                    {
+                        var limit = subtotal - buffer.FloorCents - total;
+                        if (limit <= 0 || (rule.IsMemberPrice && !context.IsMember))
+                        {
+                            continue;
+                        }
+
+                        var scope = rule.WholeCart ? Identity(n) : scopeLines.AsSpan(start[r], count[r]);
+                        var given = rule.Apply(lines, scope, buffer, limit, rule.Units(context));
+                        if (given <= 0)
+                        {
+                            continue;
+                        }
+
+                        foreach (var i in scope)
+                        {
+                            if (share[i] > 0)
+                            {
+                                remaining[i] -= share[i];
+                                buffer.AddDiscount(i, r, share[i]);
+                            }
+                        }
+
+                        total += given;
+                    }
+
+                    buffer.AddApplied(r);
+                    if (rule.Group >= 0)
+                    {
+                        buffer.GroupUsed[rule.Group] = true;
+                    }
+
+                    if (rule.Source.StopFurtherRules)
+                    {
+                        goto Done;
+                    }
+                }
+            }
+
+        Done:
+            buffer.SubtotalCents = subtotal;
+            buffer.TotalDiscountCents = total;
+            return total;
+        }
+        finally
+        {
+            // The per-rule counters start at zero on every call.
+            for (var w = 0; w < words; w++)
+            {
+                for (var bits = active[w]; bits != 0; bits &= bits - 1)
+                {
+                    count[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)] = 0;
+                }
             }
         }
     }
 
-    private static Dictionary<string, int[]> Index(List<PromotionRule> ordered, Func<PromotionRule, IReadOnlySet<string>?> keys) =>
-        ordered.SelectMany((rule, rank) => (keys(rule) ?? new HashSet<string>()).Select(key => (key, rank)))
-            .GroupBy(p => p.key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => p.rank).ToArray(), StringComparer.Ordinal);
+    /// <summary>0, 1, ..., n - 1: the scope of a whole-cart rule.</summary>
+    private static ReadOnlySpan<int> Identity(int n)
+    {
+        if (s_identity.Length < n)
+        {
+            s_identity = [.. Enumerable.Range(0, Math.Max(n, s_identity.Length * 2))];
+        }
 
-    /// <summary>A rule with its amounts in cents.</summary>
+        return s_identity.AsSpan(0, n);
+    }
+
+    /// <summary>Cents as a decimal amount with two places (no division).</summary>
+    private static decimal Money(long cents) => cents >= 0
+        ? new decimal((int)(cents & 0xFFFFFFFF), (int)(cents >> 32), 0, false, 2)
+        : -new decimal((int)(-cents & 0xFFFFFFFF), (int)(-cents >> 32), 0, false, 2);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Triggers(in PricingLine line, int word) =>
+        (line.BySku is { } s ? s[word] : 0) | (line.ByCategory is { } c ? c[word] : 0) | (line.ByBrand is { } b ? b[word] : 0);
+
+    private PricingLine Resolve(BasketLine line, int index, string parameter)
+    {
+        if (line.Quantity < 1 || line.UnitPrice < 0 || (line.UnitPrice.Scale > 2 && decimal.Round(line.UnitPrice, 2) != line.UnitPrice))
+        {
+            var which = index >= 0 ? $"line {index} ({line.Sku})" : $"line {line.Sku}";
+            throw new ArgumentException($"{which}: quantity must be at least 1 and the unit price a non-negative amount in cents, not {line.Quantity} x {line.UnitPrice}", parameter);
+        }
+
+        return new PricingLine(
+            this,
+            line.Sku,
+            _bySku.GetValueOrDefault(line.Sku),
+            _byCategory.GetValueOrDefault(line.Category),
+            line.Brand is { } brand ? _byBrand.GetValueOrDefault(brand) : null,
+            decimal.ToOACurrency(line.UnitPrice) / 100, // exact: the price has at most two decimals
+            line.Quantity);
+    }
+
+    /// <summary>The context's floor and shipping fee in cents, kept in the buffer until another context comes (both are immutable
+    /// values; the unit limits, a dictionary the caller may update between calls, are read at each call).</summary>
+    private void Compile(PricingContext context, PricingBuffer buffer)
+    {
+        if (context.Floor < 0 || context.ShippingFee < 0)
+        {
+            throw new ArgumentException($"the floor ({context.Floor}) and the shipping fee ({context.ShippingFee}) must not be negative", nameof(context));
+        }
+
+        buffer.FloorCents = context.Floor == 0 ? 0 : (long)decimal.Ceiling(context.Floor * 100);
+        buffer.ShippingFeeWaivable = context.ShippingFee is null || context.ShippingFee > 0;
+        buffer.Context = context;
+        buffer.ContextEngine = this;
+    }
+
+    private static Dictionary<string, ulong[]> Index(List<PromotionRule> ordered, Func<PromotionRule, IReadOnlySet<string>?> keys, int words)
+    {
+        var index = new Dictionary<string, ulong[]>(StringComparer.Ordinal);
+        for (var r = 0; r < ordered.Count; r++)
+        {
+            foreach (var key in keys(ordered[r]) ?? new HashSet<string>())
+            {
+                if (!index.TryGetValue(key, out var bits))
+                {
+                    index[key] = bits = new ulong[words];
+                }
+
+                bits[r >> 6] |= 1UL << (r & 63);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>A rule with its amounts in cents. Every method reads and writes only the lines in its scope.</summary>
     private sealed class CompiledRule(PromotionRule source, int group)
     {
         private readonly long _cap = source.Cap is { } cap ? (long)decimal.Round(cap * 100) : long.MaxValue;
@@ -224,41 +398,44 @@ public sealed class PricingEngine
         /// <summary>Free shipping and gifts: benefits of the order, not discounts of its lines.</summary>
         public bool IsOrderBenefit { get; } = source.Kind is PromotionKind.FreeShipping or PromotionKind.GiftWithPurchase;
 
-        /// <summary>The order-level benefit this rule gives in <paramref name="context"/>, or null when it gives nothing.</summary>
-        public OrderBenefit? Benefit(PricingContext context)
-        {
-            if (source.Kind == PromotionKind.GiftWithPurchase)
-            {
-                return new OrderBenefit(source.Id, BenefitKind.Gift, source.GiftValue, source.GiftItem);
-            }
+        /// <summary>Member price: members only.</summary>
+        public bool IsMemberPrice { get; } = source.Kind == PromotionKind.MemberPrice;
 
-            var waived = Math.Min(context.ShippingFee ?? source.Amount, source.Amount);
-            return waived > 0 ? new OrderBenefit(source.Id, BenefitKind.FreeShipping, waived) : null;
-        }
-
-        /// <summary>Units a price rule may still discount (the caller's counters); unlimited for other rules.</summary>
-        public long Units(PricingContext context) =>
-            source.Kind is PromotionKind.FlashSale or PromotionKind.MemberPrice && context.UnitLimits is { } limits && limits.TryGetValue(source.Id, out var units)
-                ? Math.Max(0, units)
-                : long.MaxValue;
+        /// <summary>Member and flash-sale prices: limited by the caller's unit counters.</summary>
+        public bool IsPriceRule { get; } = source.Kind is PromotionKind.FlashSale or PromotionKind.MemberPrice;
 
         public int Group => group;
 
+        /// <summary>Units a price rule may still discount (the caller's counters, read now); unlimited for other rules.</summary>
+        public long Units(PricingContext context) =>
+            IsPriceRule && context.UnitLimits is { } limits && limits.TryGetValue(source.Id, out var units) ? Math.Max(0, units) : long.MaxValue;
+
+        /// <summary>No item, category or brand scope: every line.</summary>
+        public bool WholeCart { get; } = source.WholeCart;
+
         public long MinimumBasket { get; } = (long)decimal.Round(source.MinimumBasket * 100);
 
-        /// <summary>Fills each line's share of the rule's discount, at most <paramref name="limit"/> in total; returns the total.</summary>
-        public long Apply(BasketLine[] lines, ReadOnlySpan<ulong> mask, ReadOnlySpan<long> remaining, ReadOnlySpan<long> unit, Span<long> share, long limit, long units)
+        /// <summary>Whether the benefit is worth anything: a gift always, free shipping when the fee (or, unknown, the rule's amount) is positive.</summary>
+        public bool GivesBenefit(bool shippingFeeWaivable) => source.Kind == PromotionKind.GiftWithPurchase || shippingFeeWaivable;
+
+        /// <summary>The order-level benefit this rule gives in <paramref name="context"/>.</summary>
+        public OrderBenefit Benefit(PricingContext context) => source.Kind == PromotionKind.GiftWithPurchase
+            ? new OrderBenefit(source.Id, BenefitKind.Gift, source.GiftValue, source.GiftItem)
+            : new OrderBenefit(source.Id, BenefitKind.FreeShipping, Math.Min(context.ShippingFee ?? source.Amount, source.Amount));
+
+        /// <summary>Fills each scope line's share of the rule's discount (buffer.Share), at most <paramref name="limit"/> in total; returns the total.</summary>
+        public long Apply(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units)
         {
-            long scope = 0;
-            for (var i = 0; i < lines.Length; i++)
+            var remaining = buffer.Remaining;
+            var share = buffer.Share;
+            long sum = 0;
+            foreach (var i in scope)
             {
-                if (InScope(mask, i))
-                {
-                    scope += remaining[i];
-                }
+                sum += remaining[i];
+                share[i] = 0;
             }
 
-            if (scope <= 0)
+            if (sum <= 0)
             {
                 return 0;
             }
@@ -267,9 +444,9 @@ public sealed class PricingEngine
             switch (source.Kind)
             {
                 case PromotionKind.PercentOff:
-                    discount = Math.Min(_cap, scope <= int.MaxValue
-                        ? ((scope * _percentMillionths) + 500_000) / 1_000_000
-                        : (long)((((Int128)scope * _percentMillionths) + 500_000) / 1_000_000));
+                    discount = Math.Min(_cap, sum <= int.MaxValue
+                        ? ((sum * _percentMillionths) + 500_000) / 1_000_000
+                        : (long)((((Int128)sum * _percentMillionths) + 500_000) / 1_000_000));
                     break;
                 case PromotionKind.AmountOff:
                     discount = _amount;
@@ -278,7 +455,7 @@ public sealed class PricingEngine
                     discount = 0;
                     foreach (var (threshold, save) in _tiers)
                     {
-                        if (scope >= threshold)
+                        if (sum >= threshold)
                         {
                             discount = save;
                         }
@@ -286,51 +463,51 @@ public sealed class PricingEngine
 
                     break;
                 case PromotionKind.BuyXGetY:
-                    return Limit(lines, share, FreeUnits(lines, mask, remaining, unit, share), limit);
+                    return Limit(lines, scope, buffer, FreeUnits(lines, scope, buffer), limit);
                 case PromotionKind.BundlePrice:
-                    return Bundle(lines, mask, remaining, share, limit);
+                    return Bundle(lines, scope, buffer, limit);
                 default:
-                    return Limit(lines, share, PriceUnits(lines, mask, remaining, share, units), limit);
+                    return Limit(lines, scope, buffer, PriceUnits(lines, scope, buffer, units), limit);
             }
 
-            discount = Math.Min(Math.Min(discount, scope), limit);
+            discount = Math.Min(Math.Min(discount, sum), limit);
             if (discount > 0)
             {
-                Allocate(lines, mask, remaining, share, discount, scope);
+                Allocate(lines, scope, buffer, discount, sum);
             }
 
             return discount;
         }
 
-        private static bool InScope(ReadOnlySpan<ulong> mask, int line) => (mask[line >> 6] & (1UL << (line & 63))) != 0;
-
-        /// <summary>Splits <paramref name="discount"/> over the lines in scope by what they still cost; cents by largest remainder, ties by item id.</summary>
-        private static void Allocate(BasketLine[] lines, ReadOnlySpan<ulong> mask, ReadOnlySpan<long> remaining, Span<long> share, long discount, long scope)
+        /// <summary>Splits <paramref name="discount"/> over the scope lines by what they still cost; cents by largest remainder, ties by item id.</summary>
+        private static void Allocate(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long discount, long sum)
         {
+            var remaining = buffer.Remaining;
+            var share = buffer.Share;
+            var fraction = buffer.Fraction;
             long given = 0;
-            var reciprocal = (double)discount / scope;
-            Span<long> fraction = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
-            for (var i = 0; i < lines.Length; i++)
+            var reciprocal = (double)discount / sum;
+            foreach (var i in scope)
             {
                 fraction[i] = -1;
-                if (!InScope(mask, i) || remaining[i] == 0)
+                if (remaining[i] == 0)
                 {
                     continue;
                 }
 
-                // share = ⌊discount·remaining / scope⌋ by one multiplication with the reciprocal, corrected to the exact
+                // share = ⌊discount·remaining / sum⌋ by one multiplication with the reciprocal, corrected to the exact
                 // quotient (a division per line and rule was a quarter of the time); 128-bit only for huge amounts.
                 if (discount <= int.MaxValue && remaining[i] <= int.MaxValue)
                 {
                     var product = discount * remaining[i];
                     var estimate = (long)(remaining[i] * reciprocal);
-                    var rest = product - (estimate * scope);
-                    for (; rest < 0; rest += scope)
+                    var rest = product - (estimate * sum);
+                    for (; rest < 0; rest += sum)
                     {
                         estimate--;
                     }
 
-                    for (; rest >= scope; rest -= scope)
+                    for (; rest >= sum; rest -= sum)
                     {
                         estimate++;
                     }
@@ -340,7 +517,7 @@ public sealed class PricingEngine
                 else
                 {
                     var product = (Int128)discount * remaining[i];
-                    (share[i], fraction[i]) = ((long)(product / scope), (long)(product % scope));
+                    (share[i], fraction[i]) = ((long)(product / sum), (long)(product % sum));
                 }
 
                 given += share[i];
@@ -348,47 +525,114 @@ public sealed class PricingEngine
 
             // Fewer cents are left than lines in scope: each goes to the largest remainder still waiting, ties by item id
             // then by cost, so the order of the lines never matters.
-            for (var left = discount - given; left > 0; left--)
+            Spread(lines, scope, remaining, share, fraction, discount - given);
+        }
+
+        /// <summary>
+        /// Gives <paramref name="left"/> cents, one each, to the lines with the largest fractions (ties by item id, then
+        /// <paramref name="tie"/>, then position): the same lines as serving the largest fraction one cent at a time. Only
+        /// the smaller side is kept, sorted, while the waiting lines stream past: the <paramref name="left"/> first lines
+        /// (then they get the cents) or the lines after them (then every other line gets one).
+        /// </summary>
+        private static void Spread(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, long[] fraction, long left)
+        {
+            if (left <= 0)
             {
-                var best = -1;
-                for (var i = 0; i < lines.Length; i++)
+                return;
+            }
+
+            var waiting = 0;
+            foreach (var i in scope)
+            {
+                waiting += fraction[i] >= 0 ? 1 : 0;
+            }
+
+            var top = left <= waiting - left;
+            var size = (int)(top ? left : waiting - left);
+            Span<int> kept = size <= 64 ? stackalloc int[size] : new int[size];
+            var count = 0;
+            foreach (var i in scope)
+            {
+                if (fraction[i] < 0)
                 {
-                    if (fraction[i] >= 0 && (best < 0 || fraction[i] > fraction[best]
-                        || (fraction[i] == fraction[best] && Before(lines, remaining, i, best))))
-                    {
-                        best = i;
-                    }
+                    continue;
                 }
 
-                share[best]++;
-                fraction[best] = -1;
+                // top: keep the lines served first (best first); otherwise the lines served last (worst first).
+                if (count == size && (size == 0 || (top ? !Ahead(lines, tie, fraction, i, kept[size - 1]) : !Ahead(lines, tie, fraction, kept[size - 1], i))))
+                {
+                    continue;
+                }
+
+                var j = count < size ? count++ : size - 1;
+                for (; j > 0 && (top ? Ahead(lines, tie, fraction, i, kept[j - 1]) : Ahead(lines, tie, fraction, kept[j - 1], i)); j--)
+                {
+                    kept[j] = kept[j - 1];
+                }
+
+                kept[j] = i;
             }
+
+            if (top)
+            {
+                foreach (var i in kept)
+                {
+                    share[i]++;
+                }
+
+                return;
+            }
+
+            foreach (var i in scope)
+            {
+                if (fraction[i] >= 0 && !kept.Contains(i))
+                {
+                    share[i]++;
+                }
+            }
+        }
+
+        /// <summary>Whether line <paramref name="a"/> is served before line <paramref name="b"/> (<paramref name="a"/> &lt; <paramref name="b"/> positions on full ties).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Ahead(ReadOnlySpan<PricingLine> lines, long[] tie, long[] fraction, int a, int b) =>
+            fraction[a] > fraction[b] || (fraction[a] == fraction[b] && AheadOnTie(lines, tie, a, b));
+
+        private static bool AheadOnTie(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
+        {
+            var bySku = string.CompareOrdinal(lines[a].Sku, lines[b].Sku);
+            return bySku != 0 ? bySku < 0 : tie[a] != tie[b] ? tie[a] < tie[b] : a < b;
         }
 
         /// <summary>
         /// Keeps a rule's line shares within <paramref name="limit"/> (what is left above the floor): when they exceed it,
         /// the limit is shared in proportion to them (each line then gets at most its own share).
         /// </summary>
-        private static long Limit(BasketLine[] lines, Span<long> share, long total, long limit)
+        private static long Limit(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long total, long limit)
         {
             if (total <= limit)
             {
                 return total;
             }
 
-            Span<long> weight = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
-            share.CopyTo(weight);
-            share.Clear();
-            AllocateWeighted(lines, weight, share, limit, total);
+            var weight = buffer.Weight;
+            foreach (var i in scope)
+            {
+                weight[i] = buffer.Share[i];
+                buffer.Share[i] = 0;
+            }
+
+            AllocateWeighted(lines, scope, buffer, limit, total);
             return limit;
         }
 
-        /// <summary>Splits <paramref name="discount"/> ≤ <paramref name="total"/> = Σ weights in proportion to the weights; cents by largest remainder, ties by item id then weight.</summary>
-        private static void AllocateWeighted(BasketLine[] lines, ReadOnlySpan<long> weight, Span<long> share, long discount, long total)
+        /// <summary>Splits <paramref name="discount"/> ≤ <paramref name="total"/> = Σ weights (buffer.Weight) in proportion to the weights; cents by largest remainder, ties by item id then weight.</summary>
+        private static void AllocateWeighted(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long discount, long total)
         {
+            var weight = buffer.Weight;
+            var share = buffer.Share;
+            var fraction = buffer.Fraction;
             long given = 0;
-            Span<long> fraction = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
-            for (var i = 0; i < lines.Length; i++)
+            foreach (var i in scope)
             {
                 fraction[i] = -1;
                 if (weight[i] > 0)
@@ -399,49 +643,53 @@ public sealed class PricingEngine
                 }
             }
 
-            for (var left = discount - given; left > 0; left--)
-            {
-                var best = -1;
-                for (var i = 0; i < lines.Length; i++)
-                {
-                    if (fraction[i] >= 0 && (best < 0 || fraction[i] > fraction[best]
-                        || (fraction[i] == fraction[best] && Before(lines, weight, i, best))))
-                    {
-                        best = i;
-                    }
-                }
-
-                share[best]++;
-                fraction[best] = -1;
-            }
+            Spread(lines, scope, weight, share, fraction, discount - given);
         }
 
         /// <summary>
         /// Bundle price: as many bundles as the scarcest bundle item's units; the bundled units are a share k / q of each
         /// bundle item's lines (k bundles, q units of the item), and the discount is what they still cost minus k prices.
         /// </summary>
-        private long Bundle(BasketLine[] lines, ReadOnlySpan<ulong> mask, ReadOnlySpan<long> remaining, Span<long> share, long limit)
+        private long Bundle(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit)
         {
-            var units = new Dictionary<string, long>(_bundleItems, StringComparer.Ordinal);
-            for (var i = 0; i < lines.Length; i++)
+            // Units of each line's item over the scope (a bundle's scope is its few items: a quadratic pass is cheapest).
+            var units = buffer.Units;
+            var distinct = 0;
+            var bundles = long.MaxValue;
+            for (var a = 0; a < scope.Length; a++)
             {
-                if (InScope(mask, i))
+                var i = scope[a];
+                long q = 0;
+                var first = true;
+                for (var b = 0; b < scope.Length; b++)
                 {
-                    units[lines[i].Sku] = units.GetValueOrDefault(lines[i].Sku) + lines[i].Quantity;
+                    var j = scope[b];
+                    if (string.Equals(lines[i].Sku, lines[j].Sku, StringComparison.Ordinal))
+                    {
+                        q += lines[j].Quantity;
+                        first &= b >= a;
+                    }
+                }
+
+                units[i] = q;
+                if (first)
+                {
+                    distinct++;
+                    bundles = Math.Min(bundles, q);
                 }
             }
 
-            if (units.Count < _bundleItems)
+            if (distinct < _bundleItems)
             {
                 return 0;
             }
 
-            var bundles = units.Values.Min();
-            Span<long> weight = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
+            var weight = buffer.Weight;
+            var remaining = buffer.Remaining;
             long bundled = 0;
-            for (var i = 0; i < lines.Length; i++)
+            foreach (var i in scope)
             {
-                weight[i] = InScope(mask, i) ? (long)((Int128)remaining[i] * bundles / units[lines[i].Sku]) : 0;
+                weight[i] = (long)((Int128)remaining[i] * bundles / units[i]);
                 bundled += weight[i];
             }
 
@@ -451,7 +699,7 @@ public sealed class PricingEngine
                 return 0;
             }
 
-            AllocateWeighted(lines, weight, share, discount, bundled);
+            AllocateWeighted(lines, scope, buffer, discount, bundled);
             return discount;
         }
 
@@ -459,14 +707,16 @@ public sealed class PricingEngine
         /// Member and flash-sale prices: each unit in scope that still costs more than the price saves the difference, for
         /// at most <paramref name="units"/> units, the units saving most first (ties by item id), so line order never matters.
         /// </summary>
-        private long PriceUnits(BasketLine[] lines, ReadOnlySpan<ulong> mask, ReadOnlySpan<long> remaining, Span<long> share, long units)
+        private long PriceUnits(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long units)
         {
-            Span<long> saving = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
+            var saving = buffer.Units;
+            var remaining = buffer.Remaining;
+            var share = buffer.Share;
             long total = 0;
             long wanted = 0;
-            for (var i = 0; i < lines.Length; i++)
+            foreach (var i in scope)
             {
-                saving[i] = InScope(mask, i) ? (remaining[i] / lines[i].Quantity) - _price : 0;
+                saving[i] = (remaining[i] / lines[i].Quantity) - _price;
                 if (saving[i] > 0)
                 {
                     wanted += lines[i].Quantity;
@@ -475,7 +725,7 @@ public sealed class PricingEngine
 
             if (wanted <= units)
             {
-                for (var i = 0; i < lines.Length; i++)
+                foreach (var i in scope)
                 {
                     if (saving[i] > 0)
                     {
@@ -490,7 +740,7 @@ public sealed class PricingEngine
             for (var left = units; left > 0;)
             {
                 var best = -1;
-                for (var i = 0; i < lines.Length; i++)
+                foreach (var i in scope)
                 {
                     if (saving[i] > 0 && (best < 0 || saving[i] > saving[best] || (saving[i] == saving[best] && Before(lines, remaining, i, best))))
                     {
@@ -513,48 +763,85 @@ public sealed class PricingEngine
             return total;
         }
 
-        /// <summary>Tie-break between two lines: item id, then what the line still costs.</summary>
-        private static bool Before(BasketLine[] lines, ReadOnlySpan<long> remaining, int a, int b)
+        /// <summary>Tie-break between two lines: item id, then <paramref name="tie"/> (what the line still costs, or its weight).</summary>
+        private static bool Before(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
             var bySku = string.CompareOrdinal(lines[a].Sku, lines[b].Sku);
-            return bySku != 0 ? bySku < 0 : remaining[a] < remaining[b];
+            return bySku != 0 ? bySku < 0 : tie[a] < tie[b];
         }
 
         /// <summary>Buy X get Y: of every X + Y units in scope the cheapest Y are free (at what they still cost).</summary>
-        private long FreeUnits(BasketLine[] lines, ReadOnlySpan<ulong> mask, ReadOnlySpan<long> remaining, ReadOnlySpan<long> unit, Span<long> share)
+        private long FreeUnits(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer)
         {
+            var remaining = buffer.Remaining;
+            var share = buffer.Share;
+            var perUnit = buffer.Units;
+            var open = buffer.Open;
             long units = 0;
-            Span<long> perUnit = lines.Length <= 256 ? stackalloc long[lines.Length] : new long[lines.Length];
-            Span<bool> open = lines.Length <= 256 ? stackalloc bool[lines.Length] : new bool[lines.Length];
-            for (var i = 0; i < lines.Length; i++)
+            foreach (var i in scope)
             {
-                open[i] = InScope(mask, i) && remaining[i] > 0;
+                open[i] = remaining[i] > 0;
                 if (open[i])
                 {
                     units += lines[i].Quantity;
-                    perUnit[i] = Math.Min(unit[i], remaining[i] / lines[i].Quantity);
+                    perUnit[i] = Math.Min(lines[i].UnitCents, remaining[i] / lines[i].Quantity);
                 }
             }
 
             var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
             long total = 0;
-            while (free > 0)
+            if (free <= 0)
             {
-                // The cheapest line still open, ties by item id: line order never matters.
-                var cheapest = -1;
-                for (var i = 0; i < lines.Length; i++)
+                return 0;
+            }
+
+            // The open lines cheapest first, ties by item id, then position (line order never matters): each line's place
+            // is the number of lines ahead of it, counted without branches on the prices (ties, rare, settled one by one).
+            Span<long> price = scope.Length <= 64 ? stackalloc long[scope.Length] : new long[scope.Length];
+            Span<int> index = scope.Length <= 64 ? stackalloc int[scope.Length] : new int[scope.Length];
+            Span<int> order = scope.Length <= 64 ? stackalloc int[scope.Length] : new int[scope.Length];
+            var m = 0;
+            foreach (var i in scope)
+            {
+                if (open[i])
                 {
-                    if (open[i] && (cheapest < 0 || perUnit[i] < perUnit[cheapest]
-                        || (perUnit[i] == perUnit[cheapest] && string.CompareOrdinal(lines[i].Sku, lines[cheapest].Sku) < 0)))
+                    (price[m], index[m]) = (perUnit[i], i);
+                    m++;
+                }
+            }
+
+            price = price[..m];
+            for (var a = 0; a < m; a++)
+            {
+                var pa = price[a];
+                int ahead = 0, equal = 0;
+                foreach (var pb in price)
+                {
+                    ahead += pb < pa ? 1 : 0;
+                    equal += pb == pa ? 1 : 0;
+                }
+
+                if (equal > 1)
+                {
+                    for (var b = 0; b < m; b++)
                     {
-                        cheapest = i;
+                        if (b != a && price[b] == pa)
+                        {
+                            var bySku = string.CompareOrdinal(lines[index[b]].Sku, lines[index[a]].Sku);
+                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
+                        }
                     }
                 }
 
+                order[ahead] = index[a];
+            }
+
+            for (var t = 0; free > 0; t++)
+            {
+                var cheapest = order[t];
                 var take = Math.Min(free, lines[cheapest].Quantity);
                 share[cheapest] = take * perUnit[cheapest];
                 total += share[cheapest];
-                open[cheapest] = false;
                 free -= take;
             }
 
