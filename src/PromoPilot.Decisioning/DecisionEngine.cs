@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using PromoPilot.Core.Campaigns;
 using PromoPilot.Core.Serving;
@@ -86,12 +87,15 @@ public sealed class DecisionEngine
         var orderValue = (double)(user?.AverageOrderValue(Options.DefaultOrderValue) ?? Options.DefaultOrderValue);
         var evaluation = new Evaluation(campaigns, prediction, everyOffer, everyOffer && request.Explain);
         var cartValue = request.CartValue;
+        // The user id's bytes once for every campaign's holdout test (ids are at most 256 characters).
+        var userBytes = request.UserId.Length <= 256 ? stackalloc byte[768] : new byte[Encoding.UTF8.GetMaxByteCount(request.UserId.Length)];
+        userBytes = userBytes[..Encoding.UTF8.GetBytes(request.UserId, userBytes)];
         for (var index = 0; index < campaigns.Length; index++)
         {
             var campaign = campaigns[index];
             evaluation.OffersConsidered += campaign.Offers.Length;
             CampaignSpend? spent = spend is not null && spend.TryGetValue(campaign.Id, out var found) ? found : null;
-            var failed = CampaignRejection(campaign, request, user, context, online, spent, now);
+            var failed = CampaignRejection(campaign, request, user, context, online, spent, now, userBytes);
             if (failed is { } check)
             {
                 evaluation.Reject(check.Key, campaign.Offers.Length);
@@ -258,7 +262,8 @@ public sealed class DecisionEngine
         DecisionRuleContext context,
         IReadOnlyDictionary<string, double> online,
         CampaignSpend? spent,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        ReadOnlySpan<byte> userBytes)
     {
         var definition = campaign.Definition;
         if (!definition.IsLiveAt(now))
@@ -299,7 +304,7 @@ public sealed class DecisionEngine
             }
         }
 
-        return CampaignHoldout.Arm(campaign.Holdout, request.UserId) == CampaignHoldout.Holdout ? campaign.HoldoutRejection : null;
+        return campaign.Holdout.HoldsOut(userBytes) ? campaign.HoldoutRejection : null;
     }
 
     /// <summary>The first check the offer fails, or null when it is eligible.</summary>

@@ -25,7 +25,7 @@ internal sealed class CompiledCampaign
         Definition = definition;
         Audience = definition.Audience is { } audience ? Rule.Parse(audience, schema) : null;
         Channels = definition.Channels is { } channels ? channels.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
-        Holdout = CampaignHoldout.Assigner(definition);
+        Holdout = CampaignHoldout.Test(definition);
         BudgetCents = definition.Budget is { } budget ? Cents(budget) : null;
         var passed = new List<string>();
         if (definition.Channels is { } list)
@@ -88,7 +88,7 @@ internal sealed class CompiledCampaign
 
     public HashSet<string>? Channels { get; }
 
-    public Assigner Holdout { get; }
+    public HoldoutTest Holdout { get; }
 
     public CompiledOffer[] Offers { get; }
 
