@@ -39,16 +39,12 @@ internal static class Html
     public static string Page(string title, string currentPath, string body, string? user = null, string? logoutToken = null)
     {
         var page = new StringBuilder(4096 + body.Length);
-        page.Append(Invariant, $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(title)} · PromoPilot</title>
+        page.Append(Head(title, """
             <link rel="stylesheet" href="/dashboard/assets/site.css">
             <link rel="icon" href="data:,">
-            </head>
+            """));
+        page.Append(Invariant, $"""
+
             <body>
             <a class="skip" href="#main">Skip to content</a>
             <header class="top">
@@ -83,6 +79,18 @@ internal static class Html
             """);
         return page.ToString();
     }
+
+    /// <summary>A document's start through <c>&lt;/head&gt;</c>: language, charset, viewport, the title, then <paramref name="head"/> (stylesheet links or an inline style).</summary>
+    public static string Head(string title, string head) => $"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{E(title)} · PromoPilot</title>
+        {head}
+        </head>
+        """;
 
     /// <summary>A figure card: a label and a big value.</summary>
     public static string Card(string label, string value, string? note = null) =>

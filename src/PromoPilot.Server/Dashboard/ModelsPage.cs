@@ -127,14 +127,14 @@ internal static class ModelsPage
         static IReadOnlyList<(double, double)> Points(ReliabilityTable t) => [.. t.Bins.Where(b => b.Count > 0).Select(b => (b.MeanPredicted, b.ObservedRate))];
         var all = calibration.Reference.Bins.Concat(calibration.Recent.Bins).Where(b => b.Count > 0).SelectMany(b => new[] { b.MeanPredicted, b.ObservedRate }).ToList();
         var top = Math.Min(1, Math.Ceiling((all.Count == 0 ? 1 : all.Max()) * 10 + 0.5) / 10);
-        return SvgLines.Lines(
+        return Charts.Lines(
             $"Calibration of {model}: observed outcome rate against mean prediction per bin",
             [
-                new ChartLine("perfect calibration", SvgLines.Grey, [(0, 0), (top, top)], Dashed: true),
-                new ChartLine("training", SvgLines.Orange, Points(calibration.Reference), Markers: true),
-                new ChartLine("now", SvgLines.Blue, Points(calibration.Recent), Markers: true),
+                new LineSeries("perfect calibration", [(0, 0), (top, top)], Dashed: true, Colour: Charts.Grey),
+                new LineSeries("training", Points(calibration.Reference), Markers: true, Colour: Charts.Orange),
+                new LineSeries("now", Points(calibration.Recent), Markers: true, Colour: Charts.Blue),
             ],
-            v => N(v, 3), v => N(v, 3), "mean predicted probability", "observed rate", (0, top));
+            v => N(v, 3), v => N(v, 3), "mean predicted probability", "observed rate", fixedRange: (0, top));
     }
 
     private static string Badge(string text, string status) => $"<span class=\"status status-{E(status)}\">{E(text)}</span>";

@@ -262,7 +262,7 @@ internal static class ResultsPage
             .Select(g => new LineSeries(g.Key, [.. g.OrderBy(w => w.Week).Select(w => ((w.Week - origin).TotalDays, w.Revenue / sizes.GetValueOrDefault(g.Key, 1)))])).ToList();
         body.Append("<p class=\"note\">Weekly revenue per customer of each arm (purchases less refunds). Before the launch the arms should move together (randomization); after it the gap is the campaign's effect.</p>");
         body.Append(Charts.Lines("Weekly revenue per customer by arm", series, d => origin.AddDays(d).ToString("yyyy-MM-dd", Invariant), v => N(v, 2),
-            start is { } s ? (s - origin).TotalDays : null, "launch"));
+            markerX: start is { } s ? (s - origin).TotalDays : null, markerLabel: "launch"));
         body.Append("</section>");
     }
 

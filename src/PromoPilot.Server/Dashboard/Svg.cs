@@ -14,8 +14,8 @@ internal sealed record IntervalRow(string Label, double Value, double? Low, doub
 internal static class Svg
 {
     private const int Width = 720;
-    private const string Blue = "#0a58ca";
-    private const string Orange = "#b35900";
+    private const string Blue = Charts.Blue;
+    private const string Orange = Charts.Orange;
 
     /// <summary>Vertical bars, one per label.</summary>
     public static string Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, Func<double, string> format)
@@ -138,14 +138,16 @@ internal static class Svg
         svg.Append(Invariant, $"<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{top + plotHeight}\" stroke=\"#6e7781\"/>");
     }
 
-    private static StringBuilder Open(string title, int height)
+    /// <summary>Starts a chart: an <c>img</c> of the dashboard's width named by its title (the id is <paramref name="idPrefix"/> and a hash of the title).</summary>
+    internal static StringBuilder Open(string title, int height, string idPrefix = "c")
     {
-        var id = "c" + Convert.ToHexStringLower(BitConverter.GetBytes(title.GetHashCode(StringComparison.Ordinal)));
+        var id = idPrefix + Convert.ToHexStringLower(BitConverter.GetBytes(title.GetHashCode(StringComparison.Ordinal)));
         return new StringBuilder(8192).Append(Invariant,
             $"<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}\">{E(title)}</title>");
     }
 
-    private static string Close(StringBuilder svg) => svg.Append("</svg>").ToString();
+    internal static string Close(StringBuilder svg) => svg.Append("</svg>").ToString();
 
-    private static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+    /// <summary>A coordinate with at most one decimal.</summary>
+    internal static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 }

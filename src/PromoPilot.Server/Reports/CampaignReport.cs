@@ -127,9 +127,9 @@ public static class CampaignReport
         {
             IReadOnlyList<(double, double)> Series(bool control) =>
                 [.. data.Days.Where(x => x.IsControl == control).OrderBy(x => x.Day).Select(x => ((double)x.Day.ToOADate(), x.Units == 0 ? 0 : x.Conversions / (double)x.Units))];
-            body.Append(SvgLines.Lines(
+            body.Append(Charts.Lines(
                 "Conversion rate per day of exposure, treated and control",
-                [new ChartLine("treated", SvgLines.Blue, Series(false), Markers: true), new ChartLine("control", SvgLines.Orange, Series(true), Markers: true)],
+                [new LineSeries("treated", Series(false), Markers: true, Colour: Charts.Blue), new LineSeries("control", Series(true), Markers: true, Colour: Charts.Orange)],
                 v => DateTime.FromOADate(v).ToString("yyyy-MM-dd", Invariant), v => Percent(v), "day of exposure", "conversion rate"));
             body.Append("<table><thead><tr><th scope=\"col\">Day</th><th scope=\"col\" class=\"l\">Group</th><th scope=\"col\">Units</th><th scope=\"col\">Conversions</th></tr></thead><tbody>");
             foreach (var x in data.Days.OrderBy(x => x.Day).ThenBy(x => x.IsControl))
@@ -150,7 +150,7 @@ public static class CampaignReport
         else
         {
             body.Append(Invariant, $"<p>Customers ranked by the predicted uplift of {E(q.Model)}; the curve is the incremental outcome gained by targeting the top share (treated outcomes minus control outcomes scaled to the treated count). {(q.Coefficient is { } c ? $"Normalized Qini coefficient: {N(c, 3)}." : "")} The model was fitted on these rows, so this curve is in-sample.</p>");
-            body.Append(SvgLines.Lines(q.Title, [new ChartLine("model", SvgLines.Blue, q.Points), new ChartLine("random targeting", SvgLines.Grey, q.Random, Dashed: true)], v => N(v), v => N(v, 1), "customers targeted", "incremental outcome"));
+            body.Append(Charts.Lines(q.Title, [new LineSeries("model", q.Points, Colour: Charts.Blue), new LineSeries("random targeting", q.Random, Dashed: true, Colour: Charts.Grey)], v => N(v), v => N(v, 1), "customers targeted", "incremental outcome"));
         }
 
         body.Append("</section>");
@@ -162,18 +162,8 @@ public static class CampaignReport
     /// <summary>The standalone document: the dashboard's stylesheet inline, no navigation, no external reference.</summary>
     private static string Document(string title, string body)
     {
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(title)} · PromoPilot</title>
-            <style>
-            {Css}
-            {PreStyle}
-            </style>
-            </head>
+        var html = Head(title, $"<style>\n{Css}\n{PreStyle}\n</style>") + $"""
+
             <body>
             <header class="top"><span class="brand">PromoPilot</span></header>
             <main id="main">
