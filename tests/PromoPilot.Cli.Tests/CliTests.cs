@@ -128,6 +128,48 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Quickstart_Json_DesignsTheSampleCouponCampaignAndForecastsItWithinBudget()
+    {
+        var (code, stdout, stderr) = Run("quickstart", "--db", _db, "--json");
+        var (_, again, _) = Run("quickstart", "--db", _db, "--json");
+
+        Assert.True(code == 0, stderr);
+        var plan = JsonDocument.Parse(stdout).RootElement.GetProperty("campaign_forecast");
+        Assert.Equal("quickstart-coupon", plan.GetProperty("campaign").GetString());
+        Assert.True(plan.GetProperty("profiles_built").GetBoolean());
+        var budget = plan.GetProperty("budget").GetDouble();
+        var targeting = plan.GetProperty("targeting");
+        Assert.InRange(targeting.GetProperty("spend").GetDouble(), 0, budget);
+        Assert.InRange(targeting.GetProperty("users_targeted").GetInt64(), 1, targeting.GetProperty("users").GetInt64());
+        Assert.True(targeting.GetProperty("objective").GetDouble() <= targeting.GetProperty("bound").GetDouble() + 1e-6);
+        var forecast = plan.GetProperty("forecast");
+        Assert.Equal("hillstrom_email_2008", plan.GetProperty("training_campaign").GetString());
+        Assert.Equal(3, forecast.GetProperty("replicates").GetInt32());
+        foreach (var figure in new[] { "reach", "incremental_conversions", "incremental_revenue", "cost", "roi" })
+        {
+            var f = forecast.GetProperty(figure);
+            Assert.InRange(f.GetProperty("value").GetDouble(), f.GetProperty("low").GetDouble(), f.GetProperty("high").GetDouble());
+        }
+
+        Assert.InRange(forecast.GetProperty("cost").GetProperty("value").GetDouble(), 0, budget);
+        var second = JsonDocument.Parse(again).RootElement.GetProperty("campaign_forecast");
+        Assert.False(second.GetProperty("profiles_built").GetBoolean()); // the second run reuses the profiles
+        Assert.Equal(forecast.GetRawText(), second.GetProperty("forecast").GetRawText()); // same seed, same data: same figures
+    }
+
+    [Fact]
+    public void Quickstart_Text_PrintsThePlanAndItsForecast()
+    {
+        var (code, stdout, stderr) = Run("quickstart", "--db", _db);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Campaign quickstart-coupon", stdout, StringComparison.Ordinal);
+        Assert.Contains("incremental conversions", stdout, StringComparison.Ordinal);
+        Assert.Contains("ROI", stdout, StringComparison.Ordinal);
+        Assert.Contains("3 bootstrap refits", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ProfileBuild_Json_StoresANewVersionEachTime()
     {
         Run("import", "--kind", "online-retail", "--input", _sample, "--db", _db);

@@ -138,11 +138,12 @@ internal static partial class CampaignCommand
         var id = Id();
         var db = CommonOptions.Db();
         var holdout = new Option<double?>("--holdout") { Description = "Share of the targeted users kept as a randomized holdout, in [0, 1) (default: the campaign's, 0.1 unless it says otherwise)." };
+        var everyone = new Option<bool>("--ignore-target-list") { Description = "Target the campaign's whole audience even when `campaign optimize --save` stored a target list." };
         var actor = Actor();
         var json = CommonOptions.Json();
-        var command = new Command("launch", "Launch an approved campaign: every targeted user goes to treatment or the randomized holdout (recorded for the readout).")
+        var command = new Command("launch", "Launch an approved campaign: every targeted user (the saved target list of `campaign optimize --save` when there is one, else the audience) goes to treatment or the randomized holdout (recorded for the readout).")
         {
-            id, db, holdout, actor, json,
+            id, db, holdout, everyone, actor, json,
         };
         command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
         {
@@ -159,12 +160,26 @@ internal static partial class CampaignCommand
             var campaign = stored.Definition with { HoldoutFraction = share };
             var step = new CampaignWorkflow(console.Clock).Apply(
                 campaign, stored.Version, CampaignAction.Launch, parse.GetValue(actor)!, FormattableString.Invariant($"holdout {share:0.###}"));
-            var (audience, assignments) = CampaignPlanning.Assign(store, campaigns, campaign);
+            var list = parse.GetValue(everyone) ? null : CampaignTargetListTable.Load(store, campaign.Id);
+            int profileVersion;
+            int? segmentRun;
+            IReadOnlyList<CampaignAssignmentRow> assignments;
+            if (list is not null)
+            {
+                (profileVersion, segmentRun, assignments) = (list.ProfileVersion, null, CampaignPlanning.Assign(list, campaigns, campaign));
+            }
+            else
+            {
+                var (audience, all) = CampaignPlanning.Assign(store, campaigns, campaign);
+                (profileVersion, segmentRun, assignments) = (audience.ProfileVersion, audience.SegmentRun, all);
+            }
+
             var record = campaigns.Launch(step.Campaign, stored.Version, Row(step.Audit), assignments);
-            console.Log($"campaign {campaign.Id}: live; {record.Treatment:N0} users treated, {record.Holdout:N0} held out");
+            console.Log($"campaign {campaign.Id}: live; {record.Treatment:N0} users treated, {record.Holdout:N0} held out{(list is null ? "" : " (its saved target list)")}");
             var summary = Summary(step.Campaign, step.Audit.Version);
-            summary["profile_version"] = audience.ProfileVersion;
-            summary["segment_run"] = audience.SegmentRun;
+            summary["audience_source"] = list is null ? "audience" : "target_list";
+            summary["profile_version"] = profileVersion;
+            summary["segment_run"] = segmentRun;
             summary["targeted"] = assignments.Count;
             summary["treatment"] = record.Treatment;
             summary["holdout"] = record.Holdout;
@@ -184,17 +199,25 @@ internal static partial class CampaignCommand
         var db = CommonOptions.Db();
         var budget = new Option<double?>("--budget") { Description = "Money the plan may spend on discounts (default: the campaign's budget)." };
         var margin = new Option<double>("--margin") { Description = "Gross margin share of a basket, for incremental profit.", DefaultValueFactory = _ => new DiscountResponseOptions().Margin };
+        var save = new Option<bool>("--save") { Description = "Store the chosen users as the campaign's target list (campaign_target_lists): the launch then assigns treatment and holdout over exactly them." };
+        var actor = Actor();
         var json = CommonOptions.Json();
         var command = new Command("optimize", "Budget-optimal targeting: at most one of the campaign's offers per targeted user, the most expected incremental profit within the budget.")
         {
-            id, db, budget, margin, json,
+            id, db, budget, margin, save, actor, json,
         };
         command.SetAction(parse => Guard(console, parse.GetValue(json), () =>
         {
             var clock = Stopwatch.StartNew();
             using var store = CommonOptions.OpenStore(CommonOptions.ExistingDb(parse.GetValue(db)!));
             var campaigns = new DuckDbCampaignStore(store);
-            var campaign = Find(campaigns, parse.GetValue(id)!).Definition;
+            var stored = Find(campaigns, parse.GetValue(id)!);
+            var campaign = stored.Definition;
+            if (parse.GetValue(save) && campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Forecast or CampaignStatus.Approved))
+            {
+                throw new ArgumentException($"campaign '{campaign.Id}' is {CampaignWorkflow.Name(campaign.Status)}: its audience is fixed, no target list can be saved.");
+            }
+
             var money = parse.GetValue(budget) ?? (campaign.Budget is { } b ? (double)b : throw new ArgumentException($"campaign '{campaign.Id}' states no budget: give --budget."));
             if (!(money >= 0) || !double.IsFinite(money))
             {
@@ -223,13 +246,41 @@ internal static partial class CampaignCommand
                 ["value_model"] = "discount response simulation (docs/campaigns.md)",
                 ["margin"] = plan.Margin,
                 ["profile_version"] = plan.ProfileVersion,
-                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
+            var saved = parse.GetValue(save) ? SaveTargets(console, store, campaigns, stored, plan, parse.GetValue(actor)!) : null;
+            report["saved"] = saved is not null;
+            if (saved is not null)
+            {
+                report["target_list"] = new JsonObject { ["table"] = "campaign_target_lists", ["users"] = saved.Users.Count, ["version"] = stored.Version + 1 };
+            }
+
+            report["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
             Write(console, parse.GetValue(json), report, FormattableString.Invariant(
-                $"{campaign.Id}: {plan.UsersTargeted:N0} of {plan.Users:N0} users get an offer; expected incremental profit {plan.Objective:N2} (bound {plan.Bound:N2}, greedy {plan.GreedyObjective:N2}), spend {plan.Spend:N2} of {money:N2}"));
+                $"{campaign.Id}: {plan.UsersTargeted:N0} of {plan.Users:N0} users get an offer; expected incremental profit {plan.Objective:N2} (bound {plan.Bound:N2}, greedy {plan.GreedyObjective:N2}), spend {plan.Spend:N2} of {money:N2}")
+                + (saved is null ? "" : $"; saved as the target list. Next: promopilot campaign launch {campaign.Id}"));
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Stores the plan's chosen users as the campaign's target list, with an audit row ("target", status unchanged).</summary>
+    private static CampaignTargetList SaveTargets(CliConsole console, DuckDbStore store, DuckDbCampaignStore campaigns, StoredCampaign stored, TargetingSummary plan, string actor)
+    {
+        var campaign = stored.Definition;
+        if (plan.Chosen.Count == 0)
+        {
+            throw new ArgumentException($"campaign '{campaign.Id}': the plan gives no user an offer under budget {plan.Budget.ToString(CultureInfo.InvariantCulture)}; nothing was saved.");
+        }
+
+        var now = console.Clock.GetUtcNow();
+        var list = new CampaignTargetList(campaign.Id, plan.Budget, plan.ProfileVersion, now, plan.Chosen);
+        var status = CampaignWorkflow.Name(campaign.Status);
+        campaigns.Update(campaign, stored.Version, new CampaignAuditRow(
+            campaign.Id, stored.Version + 1, "target", status, status, actor, now,
+            FormattableString.Invariant($"target list of {plan.Chosen.Count} users (budget {plan.Budget:0.##}, expected spend {plan.Spend:0.##}, profile version {plan.ProfileVersion})")));
+        CampaignTargetListTable.Save(store, list);
+        console.Log($"campaign {campaign.Id}: target list of {plan.Chosen.Count:N0} users saved (campaign_target_lists)");
+        return list;
     }
 
     private static StoredCampaign Find(DuckDbCampaignStore campaigns, string id) =>

@@ -4,7 +4,7 @@ using PromoPilot.Storage;
 
 namespace PromoPilot.Cli.Commands;
 
-/// <summary>Imports the bundled real sample so a fresh clone shows the whole path with no servers.</summary>
+/// <summary>Imports the bundled real sample so a fresh clone shows the whole path with no servers, then designs and forecasts a sample coupon campaign on it.</summary>
 internal static class QuickstartCommand
 {
     /// <summary>The bundled samples, by importer kind; files live in samples/ beside the executable.</summary>
@@ -23,7 +23,7 @@ internal static class QuickstartCommand
             Description = "Folder of the bundled samples.",
             DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "samples"),
         };
-        var command = new Command("quickstart", "Import the bundled real sample into the store and report what was done.") { db, json, samples };
+        var command = new Command("quickstart", "Import the bundled real sample into the store, report it, then design a sample coupon campaign under its budget and print its forecast.") { db, json, samples };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
             using var store = CommonOptions.OpenStore(parse.GetValue(db)!);
@@ -31,15 +31,20 @@ internal static class QuickstartCommand
                 .Select(s => ImportCommand.Run(console, store, ImporterCatalog.Create(s.Kind, null), Path.Combine(parse.GetValue(samples)!, s.File)))
                 .ToList();
             var stats = StoreStatsQuery.Compute(store);
+            var (forecast, lines) = QuickstartCampaign.Run(console, store, parse.GetValue(samples)!);
             if (parse.GetValue(json))
             {
-                console.WriteJson(new { db = store.Path, imports = imports.Select(ImportCommand.ToJson), stats });
+                console.WriteJson(new { db = store.Path, imports = imports.Select(ImportCommand.ToJson), stats, campaign_forecast = forecast });
             }
             else
             {
                 imports.ForEach(i => ImportCommand.Render(console, i));
                 StatsCommand.Render(console, stats);
                 console.Output.WriteLine($"Store: {store.Path}. Next: promopilot stats --db {parse.GetValue(db)}");
+                foreach (var line in lines)
+                {
+                    console.Output.WriteLine(line);
+                }
             }
 
             return 0;

@@ -77,6 +77,9 @@ public sealed record TargetingSummary(
 {
     /// <summary>(bound − objective) / bound, 0 when the bound is not positive.</summary>
     public double Gap => Bound > 0 ? Math.Max(0, (Bound - Objective) / Bound) : 0;
+
+    /// <summary>The users the plan gives an offer, by user key, with the offer and its expected cost and profit (what <c>--save</c> stores).</summary>
+    public IReadOnlyList<CampaignTargetRow> Chosen { get; init; } = [];
 }
 
 /// <summary>
@@ -218,10 +221,23 @@ public static class CampaignPlanning
         var greedy = BudgetOptimizer.Greedy(problem);
         double? lp = problem.Users is > 0 and <= 100_000 ? LpBound.Solve(problem) : null;
         var bound = lp ?? plan.UpperBound ?? plan.Objective;
+        var chosen = new List<CampaignTargetRow>();
+        for (var u = 0; u < plan.Choice.Length; u++)
+        {
+            if (plan.Choice[u] is var c and >= 0)
+            {
+                var pair = (u * problem.Offers) + c;
+                chosen.Add(new CampaignTargetRow(valued[u].UserKey, campaign.Offers[c].Id, problem.Cost[pair], problem.Value[pair])); // as the optimizer costed them
+            }
+        }
+
         return new TargetingSummary(
             budget, audience.Profiles.Count, problem.Users, problem.Offers, plan.Objective, plan.Spend, bound, lp is null ? "lagrangian dual" : "glop lp", greedy.Objective,
             plan.OfferUsers.Sum(), Sum(candidates, plan, r => r.IncrementalConversions), Sum(candidates, plan, r => r.IncrementalRevenue),
-            [.. campaign.Offers.Select((o, i) => new OfferAllocation(o.Id, plan.OfferUsers[i], plan.OfferSpend[i]))], candidates.Skipped, model.Options.Margin, audience.ProfileVersion);
+            [.. campaign.Offers.Select((o, i) => new OfferAllocation(o.Id, plan.OfferUsers[i], plan.OfferSpend[i]))], candidates.Skipped, model.Options.Margin, audience.ProfileVersion)
+        {
+            Chosen = chosen,
+        };
     }
 
     /// <summary>
@@ -248,10 +264,38 @@ public static class CampaignPlanning
             throw new ArgumentException($"campaign '{campaign.Id}' targets no one in profile version {audience.ProfileVersion}: nothing to launch.");
         }
 
+        return Assign(audience.Profiles.Select(p => p.UserKey), campaigns, campaign);
+    }
+
+    /// <summary>
+    /// The launch assignment over a saved target list (<c>promopilot campaign optimize ID --save</c>): exactly the users the
+    /// optimizer chose, each to treatment or the holdout by the same assignment as <see cref="Assign(TargetedAudience, DuckDbCampaignStore, CampaignDefinition)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty or belongs to another campaign.</exception>
+    public static IReadOnlyList<CampaignAssignmentRow> Assign(CampaignTargetList list, DuckDbCampaignStore campaigns, CampaignDefinition campaign)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(campaigns);
+        ArgumentNullException.ThrowIfNull(campaign);
+        if (list.CampaignId != campaign.Id)
+        {
+            throw new ArgumentException($"the target list belongs to campaign '{list.CampaignId}', not '{campaign.Id}'.", nameof(list));
+        }
+
+        if (list.Users.Count == 0)
+        {
+            throw new ArgumentException($"campaign '{campaign.Id}': its saved target list is empty: nothing to launch.", nameof(list));
+        }
+
+        return Assign(list.Users.Select(u => u.UserKey), campaigns, campaign);
+    }
+
+    private static CampaignAssignmentRow[] Assign(IEnumerable<int> userKeys, DuckDbCampaignStore campaigns, CampaignDefinition campaign)
+    {
         var assigner = CampaignHoldout.Assigner(campaign);
         var ids = campaigns.UserIds();
-        return [.. audience.Profiles.Select(p => new CampaignAssignmentRow(
-            p.UserKey, CampaignHoldout.Arm(assigner, ids.TryGetValue(p.UserKey, out var userId) ? userId : p.UserKey.ToString(CultureInfo.InvariantCulture)) == CampaignHoldout.Holdout))];
+        return [.. userKeys.Select(key => new CampaignAssignmentRow(
+            key, CampaignHoldout.Arm(assigner, ids.TryGetValue(key, out var userId) ? userId : key.ToString(CultureInfo.InvariantCulture)) == CampaignHoldout.Holdout))];
     }
 
     private static double Sum(CampaignCandidates candidates, TargetingPlan plan, Func<OfferResponse, double> pick)
