@@ -90,8 +90,18 @@ public sealed class UserSnapshot
     public decimal AverageOrderValue(decimal fallback) => Profile is { AverageOrderValue: > 0 } p ? p.AverageOrderValue : fallback;
 
     /// <summary>Share of spend in <paramref name="category"/> among the top categories; 0 when unknown.</summary>
-    public double CategoryAffinity(string category) =>
-        Profile?.TopCategories.FirstOrDefault(s => string.Equals(s.Name, category, StringComparison.OrdinalIgnoreCase))?.Share ?? 0.0;
+    public double CategoryAffinity(string category)
+    {
+        foreach (var share in Profile?.TopCategories ?? [])
+        {
+            if (string.Equals(share.Name, category, StringComparison.OrdinalIgnoreCase))
+            {
+                return share.Share;
+            }
+        }
+
+        return 0.0;
+    }
 
     internal bool TryGetProfileField(string name, out RuleValue value)
     {
