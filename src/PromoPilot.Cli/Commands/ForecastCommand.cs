@@ -24,10 +24,11 @@ internal static class ForecastCommand
         var level = new Option<string>("--level") { Description = "item-store (store x brand, default) | item (brand totals) | store (store totals).", DefaultValueFactory = _ => "item-store" };
         var method = new Option<string>("--method") { Description = "naive | snaive | ma4 | ets | croston | sba | gbm (global LightGBM, store × brand only) | all.", DefaultValueFactory = _ => "all" };
         var threads = new Option<int>("--threads") { Description = "Series forecast at once by the per-series methods (same results for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var dump = new Option<string?>("--dump-models") { Description = "With ets: write each series' fitted ETS model (type, parameters, log-likelihood, AICc on the first origin's training part) to this CSV file, for comparison with bench/forecast/ets_models.R." };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Backtest forecasting methods on store × brand weekly series with rolling origins: WAPE, MASE, bias, interval coverage.")
         {
-            dataset, input, level, horizon, origins, method, threads, json,
+            dataset, input, level, horizon, origins, method, threads, dump, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -52,6 +53,11 @@ internal static class ForecastCommand
             var series = DominicksOj.ReadEligible(parse.GetValue(input)!, parse.GetValue(level)!.ToLowerInvariant());
             var values = series.Select(s => s.Units).ToList();
             var panel = chosen.Contains("gbm") ? GbmPanel(parse.GetValue(input)!, parse.GetValue(level)!) : [];
+            if (parse.GetValue(dump) is { } dumpPath)
+            {
+                EtsModelDump.Write(dumpPath, series, h * o);
+            }
+
             var options = new BacktestOptions { Horizon = h, Origins = o, Step = h, SeasonalPeriod = 1, Parallelism = Math.Max(1, parse.GetValue(threads)) };
             var results = chosen.Select(name =>
             {

@@ -8,7 +8,9 @@ namespace PromoPilot.Models.Forecasting;
 /// Exponential smoothing as innovations state-space models (ETS), following Hyndman, Koehler, Ord &amp; Snyder (2008),
 /// "Forecasting with Exponential Smoothing: the State Space Approach", and Hyndman &amp; Athanasopoulos, "Forecasting:
 /// Principles and Practice", ch. 8, in the manner of R's forecast::ets: smoothing parameters and initial states are
-/// fitted jointly by maximum likelihood (Nelder-Mead with restarts, inside the usual bounds 0 &lt; β &lt; α &lt; 1,
+/// fitted jointly by maximum likelihood (non-seasonal types with forecast::ets's own single Nash Nelder-Mead run, whose
+/// early stops its automatic selection rests on; seasonal types by Nelder-Mead with restarts; see
+/// <see cref="EtsOptions.Optimizer"/>), inside the usual bounds 0 &lt; β &lt; α &lt; 1,
 /// 0 &lt; γ &lt; 1 − α, 0.8 ≤ φ ≤ 0.98, and inside the admissible region: bounds = "both" of forecast::ets), starting from the heuristic initial states of §2.6.1 (classical decomposition
 /// of the first cycles, regression on the first ten seasonally adjusted values), and the type is chosen by AICc.
 /// </summary>
@@ -35,7 +37,16 @@ public static class Ets
         EtsModel? best = null;
         foreach (var type in Candidates(y, options))
         {
-            var model = FitType(type, y, options);
+            EtsModel model;
+            try
+            {
+                model = FitType(type, y, options);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
             if (double.IsFinite(model.Aicc) && (best is null || model.Aicc < best.Aicc))
             {
                 best = model;
@@ -120,6 +131,7 @@ public static class Ets
     {
         ModelArgs.Positive(options.Period, nameof(options.Period));
         ModelArgs.Positive(options.MaxIterations, nameof(options.MaxIterations));
+        ModelArgs.Positive(options.NashTolerance, nameof(options.NashTolerance));
         if (options.Restarts < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Restarts, "Restarts must be >= 0.");
@@ -144,7 +156,49 @@ public static class Ets
         }
     }
 
-    private static EtsModel FitType(EtsType type, ReadOnlySpan<double> y, EtsOptions o)
+    private static EtsModel FitType(EtsType type, ReadOnlySpan<double> y, EtsOptions o) =>
+        o.Optimizer == EtsOptimizer.Nash || (o.Optimizer == EtsOptimizer.Auto && !type.HasSeason) ? FitTypeNash(type, y, o) : FitTypeMultiStart(type, y, o);
+
+    /// <summary>
+    /// One Nelder-Mead run of Nash's variant from the heuristic start, as forecast::ets does (etsNelderMead, maxit =
+    /// 2000, reltol = √ε); −2 log-likelihood below −10^10 is read as −10^10, a non-finite one or a point outside the
+    /// bounds as +∞.
+    /// </summary>
+    private static EtsModel FitTypeNash(EtsType type, ReadOnlySpan<double> y, EtsOptions o)
+    {
+        var m = type.HasSeason ? o.Period : 1;
+        var layout = new Layout(type, m);
+        var data = y.ToArray();
+        var scratch = new EtsState(m);
+        double Objective(double[] x)
+        {
+            if (!type.HasSeason)
+            {
+                return EtsFilter.NonSeasonalMinusTwoLogLik(type, x, data, o);
+            }
+
+            var p = layout.Unpack(Vector<double>.Build.Dense(x));
+            if (!InBounds(type, p, o, m))
+            {
+                return double.PositiveInfinity;
+            }
+
+            var value = EtsFilter.MinusTwoLogLik(type, m, p, data, default, default, scratch);
+            return double.IsNaN(value) ? double.PositiveInfinity : Math.Max(value, -1e10);
+        }
+
+        var start = layout.Pack(InitialParameters(type, m, y, o)).ToArray();
+        if (!double.IsFinite(Objective(start)))
+        {
+            // forecast::ets gives up on such a type (optim cannot start); the automatic search skips it
+            throw new ArgumentException($"ETS({type}) cannot be fitted: the likelihood is not finite at the initial states.", nameof(y));
+        }
+
+        var (x, _, _) = NashNelderMead.Minimize(Objective, start, o.NashTolerance, o.MaxIterations);
+        return Evaluate(type, m, layout.Unpack(Vector<double>.Build.Dense(x)), y);
+    }
+
+    private static EtsModel FitTypeMultiStart(EtsType type, ReadOnlySpan<double> y, EtsOptions o)
     {
         var m = type.HasSeason ? o.Period : 1;
         var start = InitialParameters(type, m, y, o);
@@ -332,10 +386,12 @@ public static class Ets
 
             slope = sxx > 0 ? sxy / sxx : 0;
             level = yMean - (slope * tMean);
-            if (type.NeedsPositiveData && level <= 0)
+            // kept even when negative, as forecast::ets keeps it (its optimizer starts there); only a first forecast of
+            // exactly zero, fatal under a multiplicative error, is nudged away
+            if (Math.Abs(level + slope) < 1e-8)
             {
-                level = adjusted[0];
-                slope = 0;
+                level *= 1 + 1e-3;
+                slope *= 1 - 1e-3;
             }
         }
         else

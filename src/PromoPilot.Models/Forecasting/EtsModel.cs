@@ -55,7 +55,9 @@ public sealed class EtsModel
 
     /// <summary>
     /// Point forecasts (the recursion with errors set to zero) and prediction intervals: analytic for the linear
-    /// additive-error classes (Hyndman et al. 2008, §6.3, class 1: v_h = σ²[1 + Σ_{j&lt;h} c_j²], c_j = α + βφ_j + γ·1[j mod m = 0]),
+    /// additive-error classes (Hyndman et al. 2008, §6.3, class 1: v_h = σ²[1 + Σ_{j&lt;h} c_j²], c_j = α + βφ_j + γ·1[j mod m = 0])
+    /// and for multiplicative error without multiplicative seasonality (class 2: v_h = (1 + σ²)θ_h − μ_h², θ_h = μ_h² +
+    /// σ² Σ_{j&lt;h} c_j² θ_{h−j}), normal around the point forecast as forecast.ets gives them,
     /// quantiles of <paramref name="simulationPaths"/> simulated sample paths (seeded) for the others, or for all when
     /// <paramref name="simulate"/> is set (as forecast.ets(simulate = TRUE)).
     /// </summary>
@@ -80,7 +82,7 @@ public sealed class EtsModel
         }
 
         var intervals = levels.Count == 0 ? []
-            : Type.IsLinear && !simulate ? AnalyticIntervals(mean, levels)
+            : Type.HasAnalyticVariance && !simulate ? AnalyticIntervals(mean, levels)
             : SimulatedIntervals(mean, levels, simulationPaths, seed);
         return new ForecastResult($"ETS({Type})", mean, intervals);
     }
@@ -88,19 +90,45 @@ public sealed class EtsModel
     private List<PredictionInterval> AnalyticIntervals(double[] mean, IReadOnlyList<double> levels)
     {
         var p = Parameters;
-        var sd = new double[mean.Length];
-        var sum = 0.0;
+        var horizon = mean.Length;
+
+        // c_j = α + βφ_j + γ·1[j mod m = 0], φ_j = φ + ... + φ^j (j = 1..h − 1)
+        var c = new double[horizon];
         var phiSum = 0.0;
         var phiPower = 1.0;
-        for (var h = 0; h < mean.Length; h++)
+        for (var j = 1; j < horizon; j++)
         {
-            // v_{h+1} = σ²(1 + Σ_{j=1..h} c_j²)
-            sd[h] = Math.Sqrt(Sigma2 * (1 + sum));
-            var j = h + 1;
             phiPower *= Type.IsDamped ? p.Phi : 1;
             phiSum += Type.HasTrend ? phiPower : 0;
-            var c = p.Alpha + (Type.HasTrend ? p.Beta * phiSum : 0) + (Type.HasSeason && j % Period == 0 ? p.Gamma : 0);
-            sum += c * c;
+            c[j] = p.Alpha + (Type.HasTrend ? p.Beta * phiSum : 0) + (Type.HasSeason && j % Period == 0 ? p.Gamma : 0);
+        }
+
+        var sd = new double[horizon];
+        if (Type.IsLinear)
+        {
+            // class 1: v_h = σ²(1 + Σ_{j<h} c_j²)
+            var sum = 0.0;
+            for (var h = 0; h < horizon; h++)
+            {
+                sd[h] = Math.Sqrt(Sigma2 * (1 + sum));
+                sum += h + 1 < horizon ? c[h + 1] * c[h + 1] : 0;
+            }
+        }
+        else
+        {
+            // class 2: θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}, v_h = (1 + σ²)θ_h − μ_h²
+            var theta = new double[horizon];
+            for (var h = 0; h < horizon; h++)
+            {
+                var sum = 0.0;
+                for (var j = 1; j <= h; j++)
+                {
+                    sum += c[j] * c[j] * theta[h - j];
+                }
+
+                theta[h] = (mean[h] * mean[h]) + (Sigma2 * sum);
+                sd[h] = Math.Sqrt(Math.Max(((1 + Sigma2) * theta[h]) - (mean[h] * mean[h]), 0));
+            }
         }
 
         return levels.Select(level =>

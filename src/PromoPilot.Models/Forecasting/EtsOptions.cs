@@ -27,6 +27,17 @@ public sealed record EtsOptions
     /// <summary>Upper bound of the damping parameter φ. Default 0.98.</summary>
     public double PhiUpper { get; init; } = 0.98;
 
+    /// <summary>
+    /// How the likelihood is maximized. Default <see cref="EtsOptimizer.Auto"/>: forecast::ets's own single Nelder-Mead
+    /// run for the non-seasonal types (whose starting states are forecast::ets's, so its fits and its automatic
+    /// selection are reproduced), the multi-start search for seasonal types (whose decomposition start differs from
+    /// forecast::ets's, so copying its optimizer would not copy its fits, only its early stops).
+    /// </summary>
+    public EtsOptimizer Optimizer { get; init; } = EtsOptimizer.Auto;
+
+    /// <summary>Relative convergence tolerance of the <see cref="EtsOptimizer.Nash"/> run. Default √ε ≈ 1.49e-8 (optim's reltol).</summary>
+    public double NashTolerance { get; init; } = 1.490116119384765625e-8;
+
     /// <summary>Nelder-Mead iterations per run. Default 2000 (forecast::ets uses maxit = 2000).</summary>
     public int MaxIterations { get; init; } = 2000;
 
@@ -41,4 +52,23 @@ public sealed record EtsOptions
 
     /// <summary>Seed of the simulated intervals. Default 42.</summary>
     public int Seed { get; init; } = 42;
+}
+
+/// <summary>Likelihood maximizers of <see cref="Ets"/>.</summary>
+public enum EtsOptimizer
+{
+    /// <summary><see cref="Nash"/> for non-seasonal types, <see cref="MultiStart"/> for seasonal ones.</summary>
+    Auto,
+
+    /// <summary>
+    /// One run of Nash's Nelder-Mead (R's optim, as forecast::ets calls it) from the heuristic start, with its initial
+    /// simplex of steps 0.1·max|x_i| and at most <see cref="EtsOptions.MaxIterations"/> evaluations.
+    /// </summary>
+    Nash,
+
+    /// <summary>
+    /// MathNet's Nelder-Mead from two starting α with <see cref="EtsOptions.Restarts"/> restarts: higher likelihoods than
+    /// forecast::ets reaches, but on short promotion-spiked series these favour trend types that forecast worse.
+    /// </summary>
+    MultiStart,
 }

@@ -38,6 +38,13 @@ public readonly record struct EtsType(EtsError Error, EtsTrend Trend, EtsSeason 
     /// <summary>Additive error with no multiplicative component: the linear homoscedastic class with analytic intervals.</summary>
     public bool IsLinear => Error == EtsError.Additive && Season != EtsSeason.Multiplicative;
 
+    /// <summary>
+    /// Class 1 of Hyndman et al. (2008), §6.3, and the non-seasonal part of class 2 (MNN, MAN, MAdN): forecast variances
+    /// in closed form, checked against forecast.ets. (Seasonal class 2, e.g. MNA, is simulated: our closed form did not
+    /// reproduce forecast.ets's there.)
+    /// </summary>
+    public bool HasAnalyticVariance => IsLinear || !HasSeason;
+
     /// <summary>True when the model needs strictly positive data (any multiplicative component).</summary>
     public bool NeedsPositiveData => Error == EtsError.Multiplicative || Season == EtsSeason.Multiplicative;
 
