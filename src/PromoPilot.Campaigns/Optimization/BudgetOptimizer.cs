@@ -125,19 +125,7 @@ public static class BudgetOptimizer
         var order = pairs.ToArray();
         Array.Sort(ratios, order);
         Array.Reverse(order);
-        var choice = Enumerable.Repeat(-1, problem.Users).ToArray();
-        var limits = new Limits(problem);
-        foreach (var i in order)
-        {
-            var user = (int)(i / problem.Offers);
-            var offer = (int)(i % problem.Offers);
-            if (choice[user] < 0 && limits.TryTake(offer, cost[i]))
-            {
-                choice[user] = offer;
-            }
-        }
-
-        return Plan(problem, choice, null, 0);
+        return Plan(problem, TakeInOrder(problem, order), null, 0);
     }
 
     /// <summary>
@@ -166,6 +154,12 @@ public static class BudgetOptimizer
         var keys = reduced.ToArray();
         var order = pairs.ToArray();
         Array.Sort(keys, order);
+        return TakeInOrder(problem, order);
+    }
+
+    /// <summary>Takes the pairs (index user × offers + offer) in <paramref name="order"/>: a pair while its user has no offer and it fits every limit.</summary>
+    private static int[] TakeInOrder(TargetingProblem problem, long[] order)
+    {
         var cost = problem.CostArray;
         var choice = Enumerable.Repeat(-1, problem.Users).ToArray();
         var limits = new Limits(problem);
@@ -543,19 +537,7 @@ public static class BudgetOptimizer
 
             var order = pairs.ToArray();
             Array.Sort([.. keys], order);
-            var result = Enumerable.Repeat(-1, problem.Users).ToArray();
-            var limits = new Limits(problem);
-            foreach (var i in order)
-            {
-                var user = (int)(i / problem.Offers);
-                var offer = (int)(i % problem.Offers);
-                if (result[user] < 0 && limits.TryTake(offer, _cost[i]))
-                {
-                    result[user] = offer;
-                }
-            }
-
-            return result;
+            return TakeInOrder(problem, order);
         }
 
         /// <summary>The master LP: min t over t ≥ cut pieces, y in the box around <paramref name="center"/>, y ≥ 0.</summary>

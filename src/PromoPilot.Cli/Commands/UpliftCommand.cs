@@ -41,26 +41,12 @@ internal static class UpliftCommand
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            if (!parse.GetValue(dataset)!.Equals("hillstrom", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"--dataset '{parse.GetValue(dataset)}' is not one of hillstrom.");
-            }
+            CheckDataset(parse.GetValue(dataset)!);
 
             var learnerName = parse.GetValue(learner)!.ToLowerInvariant();
-            var kind = learnerName switch
-            {
-                "s" => UpliftLearner.S,
-                "t" => UpliftLearner.T,
-                "x" => UpliftLearner.X,
-                "dr" => UpliftLearner.DoublyRobust,
-                "ct" => UpliftLearner.ClassTransformation,
-                _ => throw new ArgumentException($"--learner '{learnerName}' is not one of s, t, x, dr, ct."),
-            };
+            var kind = ParseLearner(learnerName);
             var outcomeName = parse.GetValue(outcome)!;
-            if (outcomeName is not ("visit" or "conversion" or "spend"))
-            {
-                throw new ArgumentException($"--outcome '{outcomeName}' is not one of visit, conversion, spend.");
-            }
+            CheckOutcome(outcomeName);
 
             var seedCount = parse.GetValue(seeds);
             if (seedCount < 1)
@@ -69,26 +55,8 @@ internal static class UpliftCommand
             }
 
             var csv = CsvColumns.Read(parse.GetValue(input)!);
-            var arms = csv.Column("segment", "--treatment");
             string treatedArm = parse.GetValue(treatment)!, controlArm = parse.GetValue(control)!;
-            foreach (var (arm, option) in new[] { (treatedArm, "--treatment"), (controlArm, "--control") })
-            {
-                if (!arms.Contains(arm))
-                {
-                    throw new ArgumentException($"{option} '{arm}' is not a value of column 'segment' (values: {string.Join(", ", arms.Distinct().Order(StringComparer.Ordinal))}).");
-                }
-            }
-
-            if (treatedArm == controlArm)
-            {
-                throw new ArgumentException($"treatment column 'segment' has one arm only: --treatment and --control are both '{treatedArm}'.");
-            }
-
-            int[] rows = [.. Enumerable.Range(0, arms.Length).Where(i => arms[i] == treatedArm || arms[i] == controlArm)];
-            var features = csv.Features(HillstromFeatures).Take(rows);
-            var allOutcomes = csv.Numbers(outcomeName, "--outcome");
-            double[] y = [.. rows.Select(i => allOutcomes[i])];
-            bool[] t = [.. rows.Select(i => arms[i] == treatedArm)];
+            var (rows, features, y, t) = ReadCampaign(csv, treatedArm, controlArm, outcomeName);
             var binary = y.All(v => v is 0 or 1);
             var options = new UpliftOptions
             {
@@ -180,10 +148,7 @@ internal static class UpliftCommand
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            if (!parse.GetValue(dataset)!.Equals("hillstrom", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"--dataset '{parse.GetValue(dataset)}' is not one of hillstrom.");
-            }
+            CheckDataset(parse.GetValue(dataset)!);
 
             var learnerName = parse.GetValue(learner)!.ToLowerInvariant();
             var outcomeNames = parse.GetValue(outcomes)!.Distinct(StringComparer.Ordinal).ToArray();
@@ -302,6 +267,48 @@ internal static class UpliftCommand
         "ct" => UpliftLearner.ClassTransformation,
         _ => throw new ArgumentException($"--learner '{name}' is not one of s, t, x, dr, ct."),
     };
+
+    internal static void CheckDataset(string name)
+    {
+        if (!name.Equals("hillstrom", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"--dataset '{name}' is not one of hillstrom.");
+        }
+    }
+
+    internal static void CheckOutcome(string name)
+    {
+        if (name is not ("visit" or "conversion" or "spend"))
+        {
+            throw new ArgumentException($"--outcome '{name}' is not one of visit, conversion, spend.");
+        }
+    }
+
+    /// <summary>
+    /// The Hillstrom rows of the two arms (column 'segment'): their features, outcomes and whether each was treated;
+    /// refuses an arm the file lacks, or the same arm twice.
+    /// </summary>
+    internal static (int[] Rows, FeatureTable Features, double[] Outcomes, bool[] Treated) ReadCampaign(CsvColumns csv, string treatedArm, string controlArm, string outcomeName)
+    {
+        var arms = csv.Column("segment", "--treatment");
+        foreach (var (arm, option) in new[] { (treatedArm, "--treatment"), (controlArm, "--control") })
+        {
+            if (!arms.Contains(arm))
+            {
+                throw new ArgumentException($"{option} '{arm}' is not a value of column 'segment' (values: {string.Join(", ", arms.Distinct().Order(StringComparer.Ordinal))}).");
+            }
+        }
+
+        if (treatedArm == controlArm)
+        {
+            throw new ArgumentException($"treatment column 'segment' has one arm only: --treatment and --control are both '{treatedArm}'.");
+        }
+
+        int[] rows = [.. Enumerable.Range(0, arms.Length).Where(i => arms[i] == treatedArm || arms[i] == controlArm)];
+        var features = csv.Features(HillstromFeatures).Take(rows);
+        var allOutcomes = csv.Numbers(outcomeName, "--outcome");
+        return (rows, features, [.. rows.Select(i => allOutcomes[i])], [.. rows.Select(i => arms[i] == treatedArm)]);
+    }
 
     private static double Mean(List<double> values) => values.Average();
 

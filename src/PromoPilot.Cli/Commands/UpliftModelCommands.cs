@@ -38,10 +38,7 @@ internal static class UpliftModelCommands
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
-            if (!parse.GetValue(dataset)!.Equals("hillstrom", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"--dataset '{parse.GetValue(dataset)}' is not one of hillstrom.");
-            }
+            UpliftCommand.CheckDataset(parse.GetValue(dataset)!);
 
             var outPath = parse.GetValue(output);
             var registryName = parse.GetValue(name);
@@ -59,32 +56,11 @@ internal static class UpliftModelCommands
             var learnerName = parse.GetValue(learner)!.ToLowerInvariant();
             var kind = UpliftCommand.ParseLearner(learnerName);
             var outcomeName = parse.GetValue(outcome)!;
-            if (outcomeName is not ("visit" or "conversion" or "spend"))
-            {
-                throw new ArgumentException($"--outcome '{outcomeName}' is not one of visit, conversion, spend.");
-            }
+            UpliftCommand.CheckOutcome(outcomeName);
 
             var csv = CsvColumns.Read(parse.GetValue(input)!);
-            var arms = csv.Column("segment", "--treatment");
             string treatedArm = parse.GetValue(treatment)!, controlArm = parse.GetValue(control)!;
-            foreach (var (arm, option) in new[] { (treatedArm, "--treatment"), (controlArm, "--control") })
-            {
-                if (!arms.Contains(arm))
-                {
-                    throw new ArgumentException($"{option} '{arm}' is not a value of column 'segment' (values: {string.Join(", ", arms.Distinct().Order(StringComparer.Ordinal))}).");
-                }
-            }
-
-            if (treatedArm == controlArm)
-            {
-                throw new ArgumentException($"treatment column 'segment' has one arm only: --treatment and --control are both '{treatedArm}'.");
-            }
-
-            int[] rows = [.. Enumerable.Range(0, arms.Length).Where(i => arms[i] == treatedArm || arms[i] == controlArm)];
-            var features = csv.Features(UpliftCommand.HillstromFeatures).Take(rows);
-            var allOutcomes = csv.Numbers(outcomeName, "--outcome");
-            double[] y = [.. rows.Select(i => allOutcomes[i])];
-            bool[] t = [.. rows.Select(i => arms[i] == treatedArm)];
+            var (rows, features, y, t) = UpliftCommand.ReadCampaign(csv, treatedArm, controlArm, outcomeName);
             var seedValue = parse.GetValue(seed);
             var options = new UpliftOptions { Learner = kind, Seed = seedValue };
             var (train, test) = share > 0

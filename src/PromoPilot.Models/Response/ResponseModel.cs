@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -389,7 +388,7 @@ public sealed record ResponseModel
         ArgumentNullException.ThrowIfNull(stream);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var header = new ResponseFile(
-            FileFormat,
+            ModelArchive.FileFormat,
             1,
             "response",
             Options.Learner,
@@ -400,16 +399,8 @@ public sealed record ResponseModel
             Calibrator is IsotonicCalibrator iso ? [.. iso.Probabilities] : null,
             Encoder.ToState(),
             Reliability);
-        using (var entry = zip.CreateEntry(HeaderEntry).Open())
-        {
-            JsonSerializer.Serialize(entry, header, FileJson);
-        }
-
-        using var model = zip.CreateEntry(ModelEntry).Open();
-        using var buffer = new MemoryStream();
-        _ml.Model.Save(_model, Data(_ml, Options.Learner, Encoder, [new float[Encoder.Width]], [false]).Schema, buffer);
-        buffer.Position = 0;
-        buffer.CopyTo(model);
+        ModelArchive.WriteHeader(zip, header);
+        ModelArchive.WriteEntry(zip, ModelEntry, buffer => _ml.Model.Save(_model, Data(_ml, Options.Learner, Encoder, [new float[Encoder.Width]], [false]).Schema, buffer));
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; with <paramref name="expected"/>, refuses a model trained on other features.</summary>
@@ -418,26 +409,10 @@ public sealed record ResponseModel
     public static ResponseModel Load(Stream stream, IReadOnlyList<ModelFeature>? expected = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ZipArchive zip;
-        try
+        using (var zip = ModelArchive.OpenRead(stream))
         {
-            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException("not a PromoPilot model file (not a zip archive).", e);
-        }
-
-        using (zip)
-        {
-            var headerEntry = zip.GetEntry(HeaderEntry) ?? throw new InvalidDataException($"not a PromoPilot model file (no {HeaderEntry}).");
-            ResponseFile header;
-            using (var entry = headerEntry.Open())
-            {
-                header = JsonSerializer.Deserialize<ResponseFile>(entry, FileJson) ?? throw new InvalidDataException($"{HeaderEntry} is empty.");
-            }
-
-            if (header.Format != FileFormat || header.Kind != "response")
+            var header = ModelArchive.ReadHeader<ResponseFile>(zip);
+            if (header.Format != ModelArchive.FileFormat || header.Kind != "response")
             {
                 throw new InvalidDataException($"not a PromoPilot response model (format '{header.Format}', kind '{header.Kind}').");
             }
@@ -454,13 +429,7 @@ public sealed record ResponseModel
             }
 
             var ml = new MLContext(header.Seed);
-            using var buffer = new MemoryStream();
-            using (var model = (zip.GetEntry(ModelEntry) ?? throw new InvalidDataException($"not a PromoPilot model file (no {ModelEntry}).")).Open())
-            {
-                model.CopyTo(buffer);
-            }
-
-            buffer.Position = 0;
+            using var buffer = ModelArchive.ReadEntry(zip, ModelEntry, $"not a PromoPilot model file (no {ModelEntry}).");
             var transformer = ml.Model.Load(buffer, out _);
             IProbabilityCalibrator? calibrator = header.Calibration switch
             {
@@ -473,10 +442,7 @@ public sealed record ResponseModel
         }
     }
 
-    private const string FileFormat = "promopilot-model";
-    private const string HeaderEntry = "promopilot-model.json";
     private const string ModelEntry = "mlnet-model.zip";
-    private static readonly JsonSerializerOptions FileJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private sealed record ResponseFile(
         string Format,

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using Microsoft.ML;
 using PromoPilot.Core.Modeling;
 using PromoPilot.Models.Response;
@@ -56,10 +55,7 @@ internal sealed class UpliftComponent(MLContext ml, UpliftComponentKind kind, IT
 /// </summary>
 public sealed class UpliftModel
 {
-    private const string FileFormat = "promopilot-model";
-    private const string HeaderEntry = "promopilot-model.json";
     private const string Kind = "uplift";
-    private static readonly JsonSerializerOptions FileJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly IReadOnlyDictionary<string, UpliftComponent> _components;
     private readonly Lazy<UpliftComponent>? _lazyBaseline;
 
@@ -178,7 +174,7 @@ public sealed class UpliftModel
 
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var header = new UpliftFile(
-            FileFormat,
+            ModelArchive.FileFormat,
             1,
             Kind,
             Learner,
@@ -190,18 +186,10 @@ public sealed class UpliftModel
             Options.CrossFitFolds,
             Encoder.ToState(),
             [.. components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new ComponentFile(c.Key, c.Value.Kind, c.Value.Value, c.Value.Width))]);
-        using (var entry = zip.CreateEntry(HeaderEntry).Open())
-        {
-            JsonSerializer.Serialize(entry, header, FileJson);
-        }
-
+        ModelArchive.WriteHeader(zip, header);
         foreach (var (name, component) in components.Where(c => c.Value.Kind != UpliftComponentKind.Constant))
         {
-            using var buffer = new MemoryStream();
-            component.Save(buffer);
-            using var entry = zip.CreateEntry(ComponentEntry(name)).Open();
-            buffer.Position = 0;
-            buffer.CopyTo(entry);
+            ModelArchive.WriteEntry(zip, ComponentEntry(name), component.Save);
         }
     }
 
@@ -211,26 +199,10 @@ public sealed class UpliftModel
     public static UpliftModel Load(Stream stream, IReadOnlyList<ModelFeature>? expected = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ZipArchive zip;
-        try
+        using (var zip = ModelArchive.OpenRead(stream))
         {
-            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException("not a PromoPilot model file (not a zip archive).", e);
-        }
-
-        using (zip)
-        {
-            var headerEntry = zip.GetEntry(HeaderEntry) ?? throw new InvalidDataException($"not a PromoPilot model file (no {HeaderEntry}).");
-            UpliftFile header;
-            using (var entry = headerEntry.Open())
-            {
-                header = JsonSerializer.Deserialize<UpliftFile>(entry, FileJson) ?? throw new InvalidDataException($"{HeaderEntry} is empty.");
-            }
-
-            if (header.Format != FileFormat || header.Kind != Kind)
+            var header = ModelArchive.ReadHeader<UpliftFile>(zip);
+            if (header.Format != ModelArchive.FileFormat || header.Kind != Kind)
             {
                 throw new InvalidDataException($"not a PromoPilot uplift model (format '{header.Format}', kind '{header.Kind}').");
             }
@@ -256,14 +228,7 @@ public sealed class UpliftModel
                     continue;
                 }
 
-                var part = zip.GetEntry(ComponentEntry(c.Name)) ?? throw new InvalidDataException($"uplift model file lacks its base model '{c.Name}'.");
-                using var buffer = new MemoryStream();
-                using (var entry = part.Open())
-                {
-                    entry.CopyTo(buffer);
-                }
-
-                buffer.Position = 0;
+                using var buffer = ModelArchive.ReadEntry(zip, ComponentEntry(c.Name), $"uplift model file lacks its base model '{c.Name}'.");
                 components[c.Name] = new UpliftComponent(ml, c.Kind, ml.Model.Load(buffer, out _), 0, c.Width);
             }
 
