@@ -55,12 +55,6 @@ public static class Problems
         {
             return (null, Result(StatusCodes.Status413PayloadTooLarge, "Body too large", e.Message));
         }
-        catch (BadHttpRequestException e)
-        {
-            // A body cut short (the client went away, or sent less than its Content-Length): the client's fault, not
-            // an error of ours to log.
-            return (null, Result(e.StatusCode, "Bad request", e.Message));
-        }
         catch (NotSupportedException e)
         {
             return (null, Result(StatusCodes.Status400BadRequest, "Malformed JSON", Shorten(e.Message)));
