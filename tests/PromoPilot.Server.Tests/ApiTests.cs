@@ -199,7 +199,12 @@ public sealed class ApiTests : IAsyncLifetime
     {
         await AssertProblem(await _server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, "user_id=u", "text/plain"), HttpStatusCode.UnsupportedMediaType);
         var huge = "{\"user_id\": \"" + new string('a', 2 << 20) + "\", \"placement\": \"home\"}";
-        await AssertProblem(await _server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, huge), HttpStatusCode.RequestEntityTooLarge);
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(huge, System.Text.Encoding.UTF8, "application/json") };
+        oversized.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestServer.AdminKey);
+        // The server refuses on the Content-Length alone; waiting for "100 Continue" keeps the client from racing that
+        // refusal with its upload (which ended in a broken pipe now and then).
+        oversized.Headers.ExpectContinue = true;
+        await AssertProblem(await _server.Client.SendAsync(oversized), HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
