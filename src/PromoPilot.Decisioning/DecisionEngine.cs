@@ -128,9 +128,9 @@ public sealed class DecisionEngine
 
                 var score = Score(offer, user, prediction, orderValue);
                 ref var best = ref evaluation.Best[index];
-                if (best.Offer is null || score.Total > best.Total || (score.Total == best.Total && string.CompareOrdinal(offer.Id, best.Offer.Id) < 0))
+                if (best.Offer is null || score.Total > best.Score.Total || (score.Total == best.Score.Total && string.CompareOrdinal(offer.Id, best.Offer.Id) < 0))
                 {
-                    best = new BestOffer(offer, score.Total);
+                    best = new BestOffer(offer, score);
                 }
 
                 evaluation.Eligible?.Add(new Candidate(offer, score.ToComponents(), campaign.Passed));
@@ -180,7 +180,7 @@ public sealed class DecisionEngine
                 if (!await state.TryClaimImpressionAsync(claim, cancellationToken).ConfigureAwait(false))
                 {
                     reasons.Add($"frequency_cap: {cap.Count} per {cap.WindowHours} h reached");
-                    capped.Add(new TraceEntry(campaign.Id, best.Offer.Id, "rejected", reasons, Score(best.Offer, user, evaluation.Prediction, OrderValue(user)).ToComponents()));
+                    capped.Add(new TraceEntry(campaign.Id, best.Offer.Id, "rejected", reasons, best.Score.ToComponents()));
                     continue;
                 }
 
@@ -194,8 +194,7 @@ public sealed class DecisionEngine
         var entries = new List<TraceEntry>(Math.Max(chosen.Count, 1));
         foreach (var (best, reasons) in chosen)
         {
-            var score = Score(best.Offer!, user, evaluation.Prediction, OrderValue(user)).ToComponents();
-            offers.Add(ToDecision(offers.Count + 1, best.Offer!, score, user));
+            offers.Add(ToDecision(offers.Count + 1, best.Offer!, best.Score.ToComponents(), user));
             entries.Add(new TraceEntry(best.Offer!.Campaign.Id, best.Offer.Id, "selected", reasons, null)); // its score is on the offer
         }
 
@@ -251,8 +250,6 @@ public sealed class DecisionEngine
             : string.CompareOrdinal(a.Feature, b.Feature));
         return nonZero;
     }
-
-    private double OrderValue(UserSnapshot? user) => (double)(user?.AverageOrderValue(Options.DefaultOrderValue) ?? Options.DefaultOrderValue);
 
     /// <summary>The first check the campaign fails for this request, or null when it may serve the shopper.</summary>
     private static CampaignCheck? CampaignRejection(
@@ -407,7 +404,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>A campaign's best eligible offer and its score (no offer when none is eligible).</summary>
-    private readonly record struct BestOffer(CompiledOffer? Offer, double Total);
+    private readonly record struct BestOffer(CompiledOffer? Offer, ScoreParts Score);
 
     /// <summary>What <see cref="Evaluate"/> found for one request.</summary>
     private sealed class Evaluation(CompiledCampaign[] campaigns, EffectPrediction? prediction, bool everyOffer, bool explain)
@@ -453,7 +450,7 @@ public sealed class DecisionEngine
                 }
             }
 
-            Array.Sort(order, (a, b) => Best[b].Total.CompareTo(Best[a].Total) is var byScore && byScore != 0
+            Array.Sort(order, (a, b) => Best[b].Score.Total.CompareTo(Best[a].Score.Total) is var byScore && byScore != 0
                 ? byScore
                 : string.CompareOrdinal(Campaigns[a].Id, Campaigns[b].Id));
             return order;
