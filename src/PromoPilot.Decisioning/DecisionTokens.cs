@@ -8,12 +8,13 @@ namespace PromoPilot.Decisioning;
 /// Turns what a decision granted into its decision id and back: the <see cref="DecisionRecord"/> sealed with AES-GCM
 /// (encrypted, so the store's pseudonym of the shopper stays hidden, and authenticated, so no client can forge an
 /// offer). A server keeps nothing per decision, so memory stays flat at any decision rate; every server sharing the
-/// online state shares the key (<see cref="OpenAsync"/>).
+/// online state shares the key (<see cref="OpenAsync"/>). The record is packed in a compact binary layout
+/// (<see cref="DecisionRecordCodec"/>): the id is sent with every decision and comes back with every redemption.
 /// </summary>
 public sealed class DecisionTokens : IDisposable
 {
     /// <summary>Every decision id starts with this (a later format gets another).</summary>
-    public const string Prefix = "d1.";
+    public const string Prefix = "d2.";
 
     /// <summary>The online-state key under which the sealing key is shared.</summary>
     public const string KeyName = "decision-token-key";
@@ -54,12 +55,19 @@ public sealed class DecisionTokens : IDisposable
     public string Seal(DecisionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var plain = DecisionJson.SerializeToUtf8(record);
-        var sealedBytes = new byte[NonceBytes + plain.Length + TagBytes];
-        var nonce = sealedBytes.AsSpan(0, NonceBytes);
-        RandomNumberGenerator.Fill(nonce);
-        _aes.Value!.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length));
-        return Prefix + Base64Url.EncodeToString(sealedBytes);
+        var plainLength = DecisionRecordCodec.Size(record);
+        var sealedLength = NonceBytes + plainLength + TagBytes;
+        Span<byte> buffer = sealedLength <= 1024 ? stackalloc byte[2 * sealedLength] : new byte[2 * sealedLength];
+        var plain = buffer.Slice(sealedLength, plainLength);
+        DecisionRecordCodec.Write(record, plain);
+        var sealedBytes = buffer[..sealedLength];
+        RandomNumberGenerator.Fill(sealedBytes[..NonceBytes]);
+        _aes.Value!.Encrypt(sealedBytes[..NonceBytes], plain, sealedBytes.Slice(NonceBytes, plainLength), sealedBytes[(NonceBytes + plainLength)..]);
+        return string.Create(Prefix.Length + Base64Url.GetEncodedLength(sealedLength), sealedBytes, static (chars, bytes) =>
+        {
+            Prefix.CopyTo(chars);
+            Base64Url.EncodeToChars(bytes, chars[Prefix.Length..]);
+        });
     }
 
     /// <summary>The record a decision id carries; null when it is not one this key sealed (or was altered).</summary>
@@ -89,7 +97,7 @@ public sealed class DecisionTokens : IDisposable
             return null;
         }
 
-        return DecisionJson.ParseRecord(plain);
+        return DecisionRecordCodec.Read(plain);
     }
 
     public void Dispose()

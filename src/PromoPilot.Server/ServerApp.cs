@@ -58,6 +58,7 @@ public static class ServerApp
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineScheduling);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Logging.ClearProviders();
         if (options.JsonLogs)
@@ -137,11 +138,8 @@ public static class ServerApp
             await Problems.Write(http, status, title, status == 500 ? "an unexpected error; it was logged" : exception?.Message ?? title);
         }));
         app.UseStatusCodePages();
-        app.UseHttpMetrics(metrics =>
-        {
-            metrics.SetMetricFactory(Metrics.WithCustomRegistry(registry));
-            metrics.ReduceStatusCodeCardinality();
-        });
+        var requestMetrics = new RequestMetrics(registry);
+        app.Use(requestMetrics.InvokeAsync);
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -6,12 +6,12 @@ using PromoPilot.Server.Monitoring;
 namespace PromoPilot.Server;
 
 /// <summary>
-/// The service's own Prometheus metrics (request rates and latency histograms come from prometheus-net's HTTP
-/// middleware): decisions by offer, redemptions by outcome, money redeemed, events, budget burn per campaign.
+/// The service's own Prometheus metrics (request rates and latency histograms: <see cref="Http.RequestMetrics"/>): decisions by offer, redemptions by outcome, money redeemed, events, budget burn per campaign.
 /// </summary>
 public sealed class ServerMetrics
 {
     private readonly Counter _decisions;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Counter.Child> _decisionsByOffer = new();
     private readonly Counter _redemptions;
     private readonly Counter _redeemed;
     private readonly Counter _events;
@@ -46,7 +46,7 @@ public sealed class ServerMetrics
     public void Decided(Decision decision)
     {
         var top = decision.Offers.Count > 0 ? decision.Offers[0] : null;
-        _decisions.WithLabels(top?.CampaignId ?? "none", top?.OfferId ?? "none").Inc();
+        _decisionsByOffer.GetOrAdd((top?.CampaignId ?? "none", top?.OfferId ?? "none"), static (key, counter) => counter.WithLabels(key.Item1, key.Item2), _decisions).Inc();
         var second = Environment.TickCount64 / 1000;
         var slot = (int)(second % 60);
         if (Volatile.Read(ref _secondStamps[slot]) != second)

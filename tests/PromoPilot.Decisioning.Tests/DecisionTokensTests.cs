@@ -27,6 +27,41 @@ public class DecisionTokensTests
     }
 
     [Fact]
+    public void Seal_ThenOpen_RandomRecords_RoundTripExactly()
+    {
+        using var tokens = new DecisionTokens(RandomNumberGenerator.GetBytes(32));
+        var random = new Random(11);
+        string Text(int most) => new([.. Enumerable.Range(0, random.Next(most + 1)).Select(_ => random.Next(4) == 0 ? (char)random.Next(0xa0, 0xd7ff) : (char)random.Next(32, 127))]);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var offers = Enumerable.Range(0, random.Next(11)).Select(_ => new GrantedOffer(Text(20), Text(20),
+                random.Next(3) == 0 ? null : new decimal(random.Next(), random.Next(), random.Next(4), random.Next(2) == 0, (byte)random.Next(29)))).ToArray();
+            var decidedAt = new DateTimeOffset(random.NextInt64(DateTime.MinValue.Ticks + TimeSpan.TicksPerDay, DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay),
+                TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60 + 1)));
+            var record = new DecisionRecord(Text(40), Text(100), decidedAt, offers); // at most ~2,400 characters sealed, within MaxLength
+
+            var opened = tokens.Open(tokens.Seal(record))!;
+
+            Assert.Equal(record.DecisionId, opened.DecisionId);
+            Assert.Equal(record.UserId, opened.UserId);
+            Assert.Equal(record.DecidedAt, opened.DecidedAt);
+            Assert.Equal(record.DecidedAt.Offset, opened.DecidedAt.Offset);
+            Assert.Equal(record.Offers, opened.Offers);
+            Assert.Equal(record.Offers.Select(o => o.CostPerRedemption?.Scale), opened.Offers.Select(o => o.CostPerRedemption?.Scale));
+        }
+    }
+
+    [Fact]
+    public void Seal_TypicalDecision_StaysShort()
+    {
+        using var tokens = new DecisionTokens(RandomNumberGenerator.GetBytes(32));
+        var record = new DecisionRecord(Guid.CreateVersion7(Now).ToString("N"), new string('p', 43), Now, [new GrantedOffer("bench13", "c13o2", 3m), new GrantedOffer("bench07", "c07o4", 20m)]);
+
+        // 33 + 44 + 11 + 2 × (8 + 6 + 17) = 150 bytes packed, 28 of nonce and tag: 178 bytes, 238 characters of base64.
+        Assert.Equal(DecisionTokens.Prefix.Length + 238, tokens.Seal(record).Length);
+    }
+
+    [Fact]
     public void Open_AlteredForeignOrMalformedIds_GivesNull()
     {
         using var tokens = new DecisionTokens(RandomNumberGenerator.GetBytes(32));

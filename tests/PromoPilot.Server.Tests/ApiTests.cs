@@ -319,6 +319,21 @@ public sealed class ApiTests : IAsyncLifetime
         var text = await (await _server.SendAsync(HttpMethod.Get, "/metrics", null)).Content.ReadAsStringAsync();
         Assert.Contains("promopilot_decisions_total{campaign=\"none\",offer=\"none\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("http_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("http_requests_received_total{endpoint=\"/v1/decisions/\",method=\"POST\",code=\"200\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("http_request_duration_seconds_count{endpoint=\"/v1/decisions/\",method=\"POST\",code=\"200\"} 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_MethodsClientsInvent_ShareOneLabel()
+    {
+        foreach (var method in new[] { "BREW", "WHEN", "X-ANY" })
+        {
+            await _server.SendAsync(new HttpMethod(method), "/v1/nowhere", null);
+        }
+
+        var text = await (await _server.SendAsync(HttpMethod.Get, "/metrics", null)).Content.ReadAsStringAsync();
+        Assert.Contains("http_requests_received_total{endpoint=\"unmatched\",method=\"other\",code=\"404\"} 3", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("BREW", text, StringComparison.Ordinal);
     }
 }
 

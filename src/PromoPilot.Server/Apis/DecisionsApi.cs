@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -61,14 +62,19 @@ public static class DecisionsApi
         var decision = await engine.DecideAsync(decisionId, internalRequest, user, runtime.State, runtime.Spend, runtime.Clock.GetUtcNow(), cancellationToken);
         // The id the client redeems with carries what was granted: nothing is kept per decision.
         var token = runtime.Tokens.Seal(DecisionRecord.From(decision));
-        var response = DecisionJson.SerializeToUtf8(decision with { DecisionId = token, UserId = clientUserId });
-        if (Idempotency.Key(http) is not null)
+        var json = DecisionJson.SerializeToThreadBuffer(decision with { DecisionId = token, UserId = clientUserId });
+        var idempotentBody = Idempotency.Key(http) is null ? null : System.Text.Encoding.UTF8.GetString(json);
+        // Copied into the response pipe now, before any await: the thread's buffer is reused by its next decision.
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = json.Length;
+        http.Response.BodyWriter.Write(json);
+        if (idempotentBody is not null)
         {
-            await runtime.State.GetOrAddAsync($"decision-body:{decisionId}", System.Text.Encoding.UTF8.GetString(response), runtime.DecisionTtl, cancellationToken);
+            await runtime.State.GetOrAddAsync($"decision-body:{decisionId}", idempotentBody, runtime.DecisionTtl, cancellationToken);
         }
 
         metrics.Decided(decision);
-        return Results.Bytes(response, "application/json");
+        return Results.Empty;
     }
 
     private static string Shorten(string id) => id.Length > 48 ? id[..48] + "…" : id;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -43,7 +44,26 @@ public static class Problems
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, CampaignJson.Options, cancellationToken).ConfigureAwait(false);
+            // The whole body first (Kestrel enforces the size limit while reading), then one synchronous parse: cheaper
+            // than the serializer's resumable reading from a stream, and bodies are small.
+            var body = request.BodyReader;
+            var read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            while (!read.IsCompleted)
+            {
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            T? value;
+            try
+            {
+                value = Parse<T>(read.Buffer);
+            }
+            finally
+            {
+                body.AdvanceTo(read.Buffer.End);
+            }
+
             return value is null ? (null, Result(StatusCodes.Status400BadRequest, "Malformed JSON", "the body is empty or null")) : (value, null);
         }
         catch (JsonException e)
@@ -58,6 +78,26 @@ public static class Problems
         catch (NotSupportedException e)
         {
             return (null, Result(StatusCodes.Status400BadRequest, "Malformed JSON", Shorten(e.Message)));
+        }
+    }
+
+    private static T? Parse<T>(ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment)
+        {
+            return JsonSerializer.Deserialize<T>(body.FirstSpan, CampaignJson.Options);
+        }
+
+        var length = checked((int)body.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.CopyTo(rented);
+            return JsonSerializer.Deserialize<T>(rented.AsSpan(0, length), CampaignJson.Options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using PromoPilot.Core.Serving;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -32,11 +34,13 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
             return Task.FromResult(AuthenticateResult.Fail("unknown or revoked API key"));
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, key.Id), new Claim(ClaimTypes.Role, key.Role), new Claim("key_name", key.Name)],
-            SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(Tickets.GetValue(key, static key => AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Id), new Claim(ClaimTypes.Role, key.Role), new Claim("key_name", key.Name)], SchemeName)), SchemeName))));
     }
+
+    // One principal per key, made on its first request (nothing in the pipeline changes a principal once made); a key
+    // reloaded from the store is a new object, so its ticket is made afresh.
+    private static readonly ConditionalWeakTable<StoredApiKey, AuthenticateResult> Tickets = new();
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
