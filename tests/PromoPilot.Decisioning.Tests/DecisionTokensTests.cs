@@ -52,6 +52,17 @@ public class DecisionTokensTests
     }
 
     [Fact]
+    public async Task Seal_ManyThreads_NeverRepeatANonce()
+    {
+        using var tokens = new DecisionTokens(RandomNumberGenerator.GetBytes(32));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Enumerable.Range(0, 5_000).Select(_ => tokens.Seal(Record)).ToArray())));
+
+        var nonces = ids.SelectMany(batch => batch).Select(id => Convert.ToHexString(System.Buffers.Text.Base64Url.DecodeFromChars(id.AsSpan(DecisionTokens.Prefix.Length))[..12])).ToList();
+
+        Assert.Equal(nonces.Count, nonces.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public void Seal_TypicalDecision_StaysShort()
     {
         using var tokens = new DecisionTokens(RandomNumberGenerator.GetBytes(32));
