@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/decisions/profile.sh OUTDIR [decide|ping]: one server (port 5198) with the load benchmark's campaigns, a warm-up,
 # and prints requests/s and the server's CPU µs per request (from /proc) over a 10 s wrk run (docs/BENCHMARKS.md).
-# Env: CLI (the promopilot.dll to serve, .build/cli/promopilot.dll), WARM (warm-up seconds, 5), GCS (DOTNET_gcServer, 1), DATAS (DOTNET_GCDynamicAdaptationMode, 1),
+# Env: PP_SERVE_ARGS (extra serve flags), CLI (the promopilot.dll to serve, .build/cli/promopilot.dll), WARM (warm-up seconds, 5), GCS (DOTNET_gcServer, 1), DATAS (DOTNET_GCDynamicAdaptationMode, 1),
 # PERF=1 PERFMAP=1 WXE=0 also records 8 s with `perf` (JIT symbols through perf maps) into OUTDIR/self.txt, children.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +17,7 @@ fi
 ./promopilot --help >/dev/null 2>&1 || true
 rm -f $work/s.duckdb*; cp $work/store.duckdb $work/s.duckdb; cp $work/store.duckdb.key $work/s.duckdb.key
 DOTNET_PerfMapEnabled=${PERFMAP:-0} DOTNET_EnableWriteXorExecute=${WXE:-1} DOTNET_gcServer=${GCS:-1} DOTNET_GCDynamicAdaptationMode=${DATAS:-1} DOTNET_TieredPGO=1 dotnet ${CLI:-.build/cli/promopilot.dll} serve --urls http://127.0.0.1:5198 --db $work/s.duckdb --admin-key "$PP_KEY" \
-  --effect-model $work/effect.json --rate-limit 10000000 >$out/server.log 2>&1 &
+  --effect-model $work/effect.json --rate-limit 10000000 ${PP_SERVE_ARGS-} >$out/server.log 2>&1 &
 server=$!; trap "kill $server 2>/dev/null" EXIT
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:5198/health >/dev/null && break; sleep 0.2; done
 python3 - "$work/campaigns.json" <<'PY'

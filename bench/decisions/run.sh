@@ -22,8 +22,9 @@ serve() { # serve NAME [extra args]: starts a server on :5199 with the campaigns
   rm -f "$work/$name.duckdb"; cp "$work/store.duckdb" "$work/$name.duckdb"; cp "$work/store.duckdb.key" "$work/$name.duckdb.key"
   # The settings docs/decision-service.md recommends for serve: server GC without dynamic heap adaptation (DATAS),
   # dynamic PGO on. PP_SERVER_ENV=" " runs the CLI's own defaults (workstation GC, src/PromoPilot.Cli/PromoPilot.Cli.csproj).
+  # PP_SERVE_ARGS adds serve flags (e.g. --inline-scheduling).
   env DOTNET_TieredPGO=1 ${PP_SERVER_ENV-DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0} dotnet $cli serve --urls http://127.0.0.1:5199 --db "$work/$name.duckdb" --admin-key "$PP_KEY" \
-    --effect-model "$work/effect.json" --rate-limit 10000000 "$@" >"$work/$name.log" 2>&1 &
+    --effect-model "$work/effect.json" --rate-limit 10000000 ${PP_SERVE_ARGS-} "$@" >"$work/$name.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:5199/health >/dev/null && break; sleep 0.2; done
   python3 - "$work/campaigns.json" <<'PY'
