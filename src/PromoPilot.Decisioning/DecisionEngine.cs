@@ -392,7 +392,7 @@ public sealed class DecisionEngine
         }
 
         var definition = offer.Definition;
-        return new OfferDecision(rank, offer.Campaign.Id, offer.Id, Snake(definition.Type), definition.Name, definition.CostPerRedemption, featured, score);
+        return new OfferDecision(rank, offer.Campaign.Id, offer.Id, offer.TypeName, definition.Name, definition.CostPerRedemption, featured, score);
     }
 
     private static string Snake(OfferType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());

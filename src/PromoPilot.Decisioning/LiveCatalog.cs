@@ -114,6 +114,9 @@ internal sealed class CompiledOffer(CompiledCampaign campaign, OfferDefinition d
 
     public string Id => Definition.Id;
 
+    /// <summary>The offer's type in snake_case, as decisions name it.</summary>
+    public string TypeName { get; } = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(definition.Type.ToString());
+
     public IReadOnlyList<string> Categories { get; } = definition.Scope?.Categories ?? [];
 
     public IReadOnlyList<string> FeaturedItems { get; } = definition.FeaturedItems ?? definition.Scope?.Items ?? [];

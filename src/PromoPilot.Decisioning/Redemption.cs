@@ -13,7 +13,16 @@ public sealed record DecisionRecord(string DecisionId, string UserId, DateTimeOf
     public static DecisionRecord From(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        return new DecisionRecord(decision.DecisionId, decision.UserId, decision.DecidedAt, [.. decision.Offers.Where(o => !o.Fallback).Select(o => new GrantedOffer(o.CampaignId, o.OfferId, o.CostPerRedemption))]);
+        var granted = new List<GrantedOffer>(decision.Offers.Count);
+        foreach (var offer in decision.Offers)
+        {
+            if (!offer.Fallback)
+            {
+                granted.Add(new GrantedOffer(offer.CampaignId, offer.OfferId, offer.CostPerRedemption));
+            }
+        }
+
+        return new DecisionRecord(decision.DecisionId, decision.UserId, decision.DecidedAt, granted);
     }
 
 }
