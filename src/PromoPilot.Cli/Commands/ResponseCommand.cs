@@ -28,13 +28,14 @@ internal static class ResponseCommand
         var threads = new Option<int>("--threads") { Description = "Trainer threads.", DefaultValueFactory = _ => 1 };
         var iterations = new Option<int>("--iterations") { Description = "Most boosting rounds (early stopping may end sooner).", DefaultValueFactory = _ => 500 };
         var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => 127 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => 0.05 };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => 0.08 };
+        var earlyStopping = new Option<int>("--early-stopping") { Description = "Stop when the validation log loss has not improved for this many rounds (0 = off); the model keeps the best round.", DefaultValueFactory = _ => 20 };
         var minLeaf = new Option<int>("--min-leaf") { Description = "Fewest rows in a leaf.", DefaultValueFactory = _ => 10 };
         var explain = new Option<bool>("--explain") { Description = "Add permutation feature importance on the test rows (JSON field 'importance', after the contract fields)." };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Train on 80% of a labelled CSV and score the held-out 20%: AUC, log loss, Brier, accuracy.")
         {
-            dataset, input, label, model, seed, calibration, threads, iterations, leaves, learningRate, minLeaf, explain, json,
+            dataset, input, label, model, seed, calibration, threads, iterations, leaves, learningRate, minLeaf, earlyStopping, explain, json,
         };
         command.SetAction(parse => console.Guard(parse.GetValue(json), () =>
         {
@@ -76,6 +77,7 @@ internal static class ResponseCommand
                     Leaves = parse.GetValue(leaves),
                     LearningRate = parse.GetValue(learningRate),
                     MinLeafRows = parse.GetValue(minLeaf),
+                    EarlyStoppingRounds = parse.GetValue(earlyStopping),
                 },
             };
 

@@ -25,7 +25,12 @@ public sealed record GbmOptions
     /// <summary>Share of features tried per tree. Default 0.8.</summary>
     public double FeatureFraction { get; init; } = 0.8;
 
-    /// <summary>Stop when the validation loss has not improved for this many rounds (0 = no early stopping). Default 50.</summary>
+    /// <summary>
+    /// Stop when the validation loss has not improved for this many rounds (0 = no early stopping); the model keeps the
+    /// trees up to the best round, so a shorter patience changes the model only when the loss improves again after a
+    /// longer plateau, and saves the rounds trained past the best. Default 50 (`promopilot response eval` uses 20:
+    /// docs/BENCHMARKS.md, "Response fit time").
+    /// </summary>
     public int EarlyStoppingRounds { get; init; } = 50;
 
     /// <summary>Threads the trainer may use; 1 gives bit-identical repeats. Default 1.</summary>

@@ -125,7 +125,8 @@ public static class ResponseTrainer
         var encoder = FeatureEncoder.Fit(fitTable, options.Learner is ResponseLearner.Logistic or ResponseLearner.Ffm ? MissingHandling.ImputeWithIndicator : MissingHandling.Native);
         var ml = new MLContext(options.Seed);
         var train = ResponseModel.Data(ml, options.Learner, encoder, encoder.Encode(fitTable), fitLabels);
-        var valid = ResponseModel.Data(ml, options.Learner, encoder, encoder.Encode(validTable), validLabels);
+        var validX = encoder.Encode(validTable);
+        var valid = ResponseModel.Data(ml, options.Learner, encoder, validX, validLabels);
         ITransformer model = options.Learner switch
         {
             ResponseLearner.LightGbm => ml.BinaryClassification.Trainers.LightGbm(MlNet.LightGbmBinary(options.Trees, options.Seed, weighted: false)).Fit(train, valid),
@@ -140,15 +141,18 @@ public static class ResponseTrainer
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Learner, "unknown learner."),
         };
 
-        var validScores = MlNet.Column(model, valid, "Score");
+        // Tree ensembles are read once into the direct evaluator and the validation rows scored by it (ML.NET's
+        // Transform gives the same scores, tests to 1e-9, but slowly and twice: docs/BENCHMARKS.md, "Response fit time").
+        var compiled = ResponseModel.Compile(model, encoder);
+        double[] validScores = compiled is { } c ? [.. validX.Select(x => (double)c.Trees.Score(x))] : MlNet.Column(model, valid, "Score");
         IProbabilityCalibrator? calibrator = options.Calibration switch
         {
             CalibrationMethod.Platt => PlattCalibrator.Fit(validScores, validLabels),
             CalibrationMethod.Isotonic => IsotonicCalibrator.Fit(validScores, validLabels),
             _ => null,
         };
-        var result = new ResponseModel(ml, model, encoder, calibrator, options);
-        var validProbabilities = result.Probabilities(valid);
+        var result = new ResponseModel(ml, model, encoder, calibrator, options, compiled);
+        double[] validProbabilities = compiled is { } d ? [.. validScores.Select(v => result.FromScore((float)v, d.Platt))] : result.Probabilities(valid);
         return result with { Reliability = ReliabilityTable.Build(validLabels, validProbabilities) };
     }
 
@@ -201,10 +205,17 @@ public sealed record ResponseModel
         _ml = ml;
         _model = model;
         _contributor = new Lazy<ITransformer>(CreateContributor);
-        _compiled = new Lazy<(CompiledTrees, MlPlatt)?>(Compile);
+        _compiled = new Lazy<(CompiledTrees, MlPlatt)?>(() => Compile(model, encoder));
         Encoder = encoder;
         Calibrator = calibrator;
         Options = options;
+    }
+
+    /// <summary>A model whose direct evaluator was already built (<see cref="Compile"/>, null: not a tree ensemble it reads).</summary>
+    internal ResponseModel(MLContext ml, ITransformer model, FeatureEncoder encoder, IProbabilityCalibrator? calibrator, ResponseOptions options, (CompiledTrees Trees, MlPlatt Platt)? compiled)
+        : this(ml, model, encoder, calibrator, options)
+    {
+        _compiled = new Lazy<(CompiledTrees, MlPlatt)?>(compiled);
     }
 
     public FeatureEncoder Encoder { get; }
@@ -235,18 +246,19 @@ public sealed record ResponseModel
         learner == ResponseLearner.Ffm ? FieldData.Create(x, y, FieldData.Fields(encoder)) : MlNet.Binary(ml, x, y);
 
     /// <summary>The probability of one raw tree-ensemble score, exactly as the ML.NET path computes it.</summary>
-    private double FromScore(float score, MlPlatt platt) =>
+    internal double FromScore(float score, MlPlatt platt) =>
         Calibrator is not null ? Calibrator.Probability(score) : (float)(1 / (1 + Math.Exp(platt.Slope * score + platt.Offset)));
 
-    private (CompiledTrees Trees, MlPlatt Platt)? Compile()
+    /// <summary>The direct evaluator of a LightGBM or FastTree model and its Platt map; null for other models.</summary>
+    internal static (CompiledTrees Trees, MlPlatt Platt)? Compile(ITransformer model, FeatureEncoder encoder)
     {
-        (TreeEnsemble<RegressionTree> Ensemble, MlPlatt Platt)? found = _model switch
+        (TreeEnsemble<RegressionTree> Ensemble, MlPlatt Platt)? found = model switch
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, MlPlatt>> t => (t.Model.SubModel.TrainedTreeEnsemble, t.Model.Calibrator),
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, MlPlatt>> t => (t.Model.SubModel.TrainedTreeEnsemble, t.Model.Calibrator),
             _ => null,
         };
-        return found is { } f && CompiledTrees.From(f.Ensemble, Encoder.Width) is { } trees ? (trees, f.Platt) : null;
+        return found is { } f && CompiledTrees.From(f.Ensemble, encoder.Width) is { } trees ? (trees, f.Platt) : null;
     }
 
     /// <summary>Encodes each row into a reused buffer and walks the trees: contiguous chunks, one per thread.</summary>

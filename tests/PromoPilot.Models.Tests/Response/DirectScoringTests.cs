@@ -42,6 +42,35 @@ public class DirectScoringTests
         Assert.Equal(direct, model.Encoder.Encode(test).Select(scorer.Probability));
     }
 
+    /// <summary>
+    /// Fit scores the validation rows (early stopping's and calibration's split: 15 %, stratified, seed + 1) with the
+    /// direct evaluator; the reliability table it reports equals the one built from ML.NET's own scoring of the same rows.
+    /// </summary>
+    [Theory]
+    [InlineData(ResponseLearner.LightGbm, CalibrationMethod.Platt, 11)]
+    [InlineData(ResponseLearner.LightGbm, CalibrationMethod.None, 12)]
+    [InlineData(ResponseLearner.FastTree, CalibrationMethod.Isotonic, 13)]
+    public void Fit_TreeModels_ReliabilityFromDirectScoresEqualsMlNet(ResponseLearner learner, CalibrationMethod calibration, int seed)
+    {
+        var (train, labels) = Synthetic(3000, seed);
+        var options = new ResponseOptions
+        {
+            Learner = learner,
+            Calibration = calibration,
+            Seed = seed,
+            Trees = new GbmOptions { Iterations = 80, Leaves = 15, MinLeafRows = 10 },
+        };
+        var model = ResponseTrainer.Fit(train, labels, options);
+        var (_, validRows) = StratifiedSplit.Split([.. labels.Select(l => l ? 1 : 0)], options.ValidationFraction, seed + 1);
+
+        var reference = ReliabilityTable.Build([.. validRows.Select(i => labels[i])], model.PredictProbabilitiesMlNet(train.Take(validRows)));
+
+        Assert.True(model.ScoresDirectly);
+        Assert.True(reference.Count >= 3, "the validation probabilities should spread over several bins");
+        Assert.Equal(reference.Select(b => (b.Lower, b.Count)), model.Reliability.Select(b => (b.Lower, b.Count)));
+        Assert.All(reference.Zip(model.Reliability), p => Assert.True(Math.Abs(p.First.MeanPredicted - p.Second.MeanPredicted) <= 1e-9, $"bin {p.First.Lower}: {p.First.MeanPredicted:R} vs {p.Second.MeanPredicted:R}"));
+    }
+
     [Fact]
     public void PredictProbabilities_LogisticAndFfm_KeepMlNetScoring()
     {
