@@ -15,11 +15,12 @@ public sealed record GlobalGbmOptions
     /// (shorter series fall back to the mean of their last 4 weeks, with a warning). Default 8.</summary>
     public int MinHistory { get; init; } = 8;
 
-    /// <summary>Boosting rounds (no early stopping: every row before the origin is training data). Default 300.</summary>
-    public int Iterations { get; init; } = 300;
+    /// <summary>Boosting rounds (no early stopping: every row before the origin is training data). Default 100.</summary>
+    public int Iterations { get; init; } = 100;
 
-    /// <summary>Shrinkage per round. Default 0.05.</summary>
-    public double LearningRate { get; init; } = 0.05;
+    /// <summary>Shrinkage per round. Default 0.15 (100 rounds at 0.15 forecast Dominick's OJ as well as 300 at 0.05 in a
+    /// third of the time: docs/BENCHMARKS.md).</summary>
+    public double LearningRate { get; init; } = 0.15;
 
     /// <summary>Leaves per tree. Default 63.</summary>
     public int Leaves { get; init; } = 63;
@@ -39,8 +40,10 @@ public sealed record GlobalGbmOptions
     /// <summary>Weeks before the origin held back to calibrate the conformal intervals (0 = no intervals). Default 12.</summary>
     public int CalibrationWeeks { get; init; } = 12;
 
-    /// <summary>Threads per LightGBM fit; the forecast model and the calibration model train side by side. A fixed
-    /// count gives bit-identical repeats. Default 1.</summary>
+    /// <summary>Threads per LightGBM fit. A fixed count gives bit-identical repeats. ML.NET lets one LightGBM booster
+    /// train at a time in a process, so the forecast and calibration fits take turns; only their data preparation and
+    /// the calibration residuals overlap. More than 1 pays on idle cores only (OpenMP threads wait for each other at
+    /// every split, which a busy machine turns into long stalls). Default 1.</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Seed of LightGBM's feature sampling. Default 1.</summary>
@@ -76,7 +79,7 @@ public sealed record GlobalGbmForecast(IReadOnlyList<ForecastResult> Forecasts, 
 /// through ML.NET) on log(1 + units) minus the series level, direct multi-horizon with the step as a feature
 /// (Taieb &amp; Hyndman's "direct" strategy with a shared model), features from <see cref="GbmFeatures"/> plus store and
 /// item as categoricals. Prediction intervals are split-conformal (Vovk, Gammerman &amp; Shafer 2005; Lei et al. 2018):
-/// a second model trained without the last <see cref="GlobalGbmOptions.CalibrationWeeks"/> weeks forecasts them, and the
+/// a second model (same settings) trained without the last <see cref="GlobalGbmOptions.CalibrationWeeks"/> weeks forecasts them, and the
 /// ⌈(n + 1)·level⌉-th smallest absolute log residual per step widens the forecast on the log scale.
 /// </summary>
 public static class GlobalGbmForecaster
@@ -119,25 +122,34 @@ public static class GlobalGbmForecaster
         }
 
         var layout = Layout.Of(series, options);
-        var mainRows = TrainingRows(series, s => s.Units.Length, horizon, options, layout);
         var calibrate = options.CalibrationWeeks > 0 && levels.Count > 0;
-        var calibrationRows = calibrate ? TrainingRows(series, s => s.Units.Length - options.CalibrationWeeks, horizon, options, layout) : null;
-        if (mainRows.Count == 0)
+
+        // Two tasks, each its rows, its fit and (calibration) its residuals: the boosters take turns (ML.NET trains
+        // one LightGBM booster at a time), the rest overlaps. Both are deterministic, so the order never matters.
+        var mainRowCount = 0;
+        ITransformer? main = null;
+        List<List<double>>? residuals = null;
+        Parallel.Invoke(
+            () =>
+            {
+                var rows = TrainingRows(series, s => s.Units.Length, horizon, options, layout);
+                mainRowCount = rows.Count;
+                main = rows.Count > 0 ? Fit(rows, layout, options) : null;
+            },
+            () =>
+            {
+                var rows = calibrate ? TrainingRows(series, s => s.Units.Length - options.CalibrationWeeks, horizon, options, layout) : [];
+                residuals = rows.Count > 0 ? CalibrationResiduals(series, Fit(rows, layout, options), horizon, options, layout) : null;
+            });
+        if (main is null)
         {
             return Fallback(series, horizon, levels, $"gbm: no series has {options.MinHistory + 1} weeks; mean of the last 4 weeks used for every series", 0);
         }
 
-        ITransformer? main = null;
-        ITransformer? calibration = null;
-        Parallel.Invoke(
-            () => main = Fit(mainRows, layout, options),
-            () => calibration = calibrationRows is { Count: > 0 } ? Fit(calibrationRows, layout, options) : null);
-
         var quantiles = new double[levels.Count][];
         var residualCount = 0;
-        if (calibration is not null)
+        if (residuals is not null)
         {
-            var residuals = CalibrationResiduals(series, calibration, horizon, options, layout);
             residualCount = residuals.Sum(r => r.Count);
             for (var l = 0; l < levels.Count; l++)
             {
@@ -160,12 +172,12 @@ public static class GlobalGbmForecaster
             var level = GbmFeatures.Level(s.Units, s.Units.Length);
             for (var h = 1; h <= horizon; h++)
             {
-                rows.Add(layout.Row(s, s.Units.Length, h, float.NaN));
+                rows.Add(layout.DenseRow(s, s.Units.Length, h));
                 owners.Add((j, h, level));
             }
         }
 
-        var predicted = rows.Count > 0 ? Predict(main!, rows, layout) : [];
+        var predicted = rows.Count > 0 ? Predict(main, rows, layout) : [];
         var byIndex = owners.Select((o, i) => (o, i)).GroupBy(x => x.o.Series);
         foreach (var group in byIndex)
         {
@@ -178,7 +190,7 @@ public static class GlobalGbmForecaster
             }
 
             var intervals = new List<PredictionInterval>();
-            if (calibration is not null)
+            if (residuals is not null)
             {
                 for (var l = 0; l < levels.Count; l++)
                 {
@@ -192,7 +204,7 @@ public static class GlobalGbmForecaster
             forecasts[group.Key] = new ForecastResult("gbm", mean, intervals);
         }
 
-        return new GlobalGbmForecast(forecasts, calibration is not null ? quantiles : [], mainRows.Count, residualCount);
+        return new GlobalGbmForecast(forecasts, residuals is not null ? quantiles : [], mainRowCount, residualCount);
     }
 
     /// <summary>
@@ -278,7 +290,7 @@ public static class GlobalGbmForecaster
             {
                 for (var origin = start; origin + h - 1 < s.Units.Length; origin++)
                 {
-                    rows.Add(layout.Row(s, origin, h, 0));
+                    rows.Add(layout.DenseRow(s, origin, h));
                     steps.Add(h);
                     actual.Add(GbmFeatures.Log1P(s.Units[origin + h - 1]) - GbmFeatures.Level(s.Units, origin));
                 }
@@ -417,6 +429,21 @@ public static class GlobalGbmForecaster
             }
 
             return new Row { Label = label, Features = new VBuffer<float>(Width, values.Length, values, indices) };
+        }
+
+        /// <summary>The same features as <see cref="Row"/> in a dense vector (label 0), for prediction: ML.NET walks its
+        /// trees over a dense vector by index, over a sparse one by a search per node.</summary>
+        public Row DenseRow(DemandSeries s, int origin, int step)
+        {
+            var values = new float[Width];
+            GbmFeatures.Write(s, origin, step, Lags, values.AsSpan(0, Dense));
+            if (Categorical)
+            {
+                values[Dense + _stores[s.Store]] = 1;
+                values[Dense + _stores.Count + _items[s.Item]] = 1;
+            }
+
+            return new Row { Features = new VBuffer<float>(Width, values) };
         }
 
         public SchemaDefinition Schema()

@@ -111,6 +111,38 @@ public class GlobalGbmTests
     }
 
     [Fact]
+    public void DenseRow_AnySeriesOriginAndStep_HoldsTheSparseRowsValuesSlotBySlot()
+    {
+        var panel = Synthetic(3, 30, seed: 4, horizon: 4);
+        panel[1].Price[20] = -1; // a missing price: NaN in both layouts
+        var layout = GlobalGbmForecaster.Layout.Of(panel, new GlobalGbmOptions());
+
+        foreach (var s in panel)
+        {
+            for (var origin = 1; origin <= s.Units.Length; origin += 3)
+            {
+                for (var h = 1; h <= 4; h++)
+                {
+                    var sparse = layout.Row(s, origin, h, 0).Features;
+                    var dense = layout.DenseRow(s, origin, h).Features;
+
+                    Assert.True(dense.IsDense);
+                    Assert.Equal(layout.Width, dense.Length);
+                    var expected = new float[layout.Width];
+                    var indices = sparse.GetIndices();
+                    var values = sparse.GetValues();
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        expected[indices[i]] = values[i];
+                    }
+
+                    Assert.Equal(expected, dense.GetValues().ToArray());
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ConformalQuantiles_KnownResiduals_TakeTheCeilNPlusOneLevelSmallest()
     {
         List<List<double>> residuals = [[.. Enumerable.Range(1, 19).Select(i => (double)i).Reverse()], [], [0.5, 0.25]];
@@ -199,7 +231,9 @@ public class GlobalGbmTests
         Assert.Equal(363, panel.Count);
         Assert.Equal(4356, result.Accuracy.Points);
         Assert.True(result.Accuracy.Wape < 0.451, $"WAPE {result.Accuracy.Wape}");
+        Assert.InRange(result.Accuracy.Coverage80!.Value, 0.75, 0.85);
         Assert.InRange(result.Accuracy.Coverage90!.Value, 0.85, 0.95);
+        Assert.InRange(result.Accuracy.Coverage95!.Value, 0.91, 0.99);
     }
 
     /// <summary>Store × brand series of oj_yx whose last 52 weeks have no gap, each its gap-free tail (as the CLI reads them).</summary>
