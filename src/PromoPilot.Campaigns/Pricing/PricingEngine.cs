@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace PromoPilot.Campaigns.Pricing;
 
 /// <summary>
@@ -157,9 +159,8 @@ public sealed class PricingEngine
 
         var remaining = buffer.Remaining;
         var active = buffer.Active.AsSpan(0, words);
-        var triggers = buffer.LineTriggers.AsSpan(0, words);
-        var start = buffer.RuleStart;
-        var count = buffer.RuleCount;
+        var lineWords = (n + 63) >> 6;
+        var ruleLines = buffer.RuleLinesFor(_rules.Length, lineWords);
         if (n > 0)
         {
             _wholeCart.CopyTo(active); // whole-cart rules apply to any basket with a line
@@ -171,9 +172,8 @@ public sealed class PricingEngine
 
         try
         {
-            // Pass 1: what each line triggers (the index, resolved once per line), how many lines each rule sees.
+            // One pass: what each line triggers (resolved once per line), and each triggered rule's lines as a bitset.
             long subtotal = 0;
-            var incidences = 0;
             for (var i = 0; i < n; i++)
             {
                 ref readonly var line = ref lines[i];
@@ -182,54 +182,28 @@ public sealed class PricingEngine
                     throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
                 }
 
-                remaining[i] = line.UnitCents * line.Quantity;
-                subtotal += remaining[i];
+                var cost = line.UnitCents * line.Quantity;
+                remaining[i] = cost;
+                subtotal += cost;
+                var lineBit = 1UL << (i & 63);
+                var lineWord = i >> 6;
                 for (var w = 0; w < words; w++)
                 {
                     var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
                     active[w] |= bits;
-                    while (bits != 0)
+                    for (; bits != 0; bits &= bits - 1)
                     {
-                        count[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
-                        incidences++;
-                        bits &= bits - 1;
+                        ruleLines[((((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * lineWords) + lineWord)] |= lineBit;
                     }
-                }
-            }
-
-            // Each active rule's lines, in line order, in one shared array.
-            buffer.EnsureScope(incidences);
-            var position = 0;
-            for (var w = 0; w < words; w++)
-            {
-                for (var bits = active[w]; bits != 0; bits &= bits - 1)
-                {
-                    var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    start[r] = position;
-                    position += count[r];
-                    count[r] = 0;
                 }
             }
 
             var scopeLines = buffer.ScopeLines;
-            for (var i = 0; i < n; i++)
-            {
-                for (var w = 0; w < words; w++)
-                {
-                    for (var bits = Triggers(in lines[i], w); bits != 0; bits &= bits - 1)
-                    {
-                        var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                        scopeLines[start[r] + count[r]++] = i;
-                    }
-                }
-            }
-
             if (_groups > 0)
             {
                 Array.Clear(buffer.GroupUsed, 0, _groups);
             }
 
-            var share = buffer.Share;
             long total = 0;
             for (var w = 0; w < words; w++)
             {
@@ -259,21 +233,14 @@ public sealed class PricingEngine
                             continue;
                         }
 
-                        var scope = rule.WholeCart ? Identity(n) : scopeLines.AsSpan(start[r], count[r]);
-                        var given = rule.Apply(lines, scope, buffer, limit, rule.Units(context));
+                        var scope = rule.WholeCart ? Identity(n) : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
+                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue);
                         if (given <= 0)
                         {
                             continue;
                         }
 
-                        foreach (var i in scope)
-                        {
-                            if (share[i] > 0)
-                            {
-                                remaining[i] -= share[i];
-                                buffer.AddDiscount(i, r, share[i]);
-                            }
-                        }
+                        buffer.Record(scope, r);
 
                         total += given;
                     }
@@ -298,12 +265,20 @@ public sealed class PricingEngine
         }
         finally
         {
-            // The per-rule counters start at zero on every call.
+            // The per-rule line sets start empty on every call.
             for (var w = 0; w < words; w++)
             {
                 for (var bits = active[w]; bits != 0; bits &= bits - 1)
                 {
-                    count[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)] = 0;
+                    var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    if (lineWords == 1)
+                    {
+                        ruleLines[r] = 0;
+                    }
+                    else
+                    {
+                        ruleLines.Slice(r * lineWords, lineWords).Clear();
+                    }
                 }
             }
         }
@@ -320,6 +295,21 @@ public sealed class PricingEngine
         return s_identity.AsSpan(0, n);
     }
 
+    /// <summary>The lines of a bitset, in line order, written into <paramref name="into"/>.</summary>
+    private static ReadOnlySpan<int> Lines(ReadOnlySpan<ulong> set, int[] into)
+    {
+        var k = 0;
+        for (var w = 0; w < set.Length; w++)
+        {
+            for (var bits = set[w]; bits != 0; bits &= bits - 1)
+            {
+                into[k++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+            }
+        }
+
+        return into.AsSpan(0, k);
+    }
+
     /// <summary>Cents as a decimal amount with two places (no division).</summary>
     private static decimal Money(long cents) => cents >= 0
         ? new decimal((int)(cents & 0xFFFFFFFF), (int)(cents >> 32), 0, false, 2)
@@ -327,7 +317,7 @@ public sealed class PricingEngine
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Triggers(in PricingLine line, int word) =>
-        (line.BySku is { } s ? s[word] : 0) | (line.ByCategory is { } c ? c[word] : 0) | (line.ByBrand is { } b ? b[word] : 0);
+        word == 0 ? line.FirstTriggers : line.Triggers is { } t ? t[word] : 0;
 
     private PricingLine Resolve(BasketLine line, int index, string parameter)
     {
@@ -340,11 +330,26 @@ public sealed class PricingEngine
         return new PricingLine(
             this,
             line.Sku,
-            _bySku.GetValueOrDefault(line.Sku),
-            _byCategory.GetValueOrDefault(line.Category),
-            line.Brand is { } brand ? _byBrand.GetValueOrDefault(brand) : null,
+            Union(_bySku.GetValueOrDefault(line.Sku), _byCategory.GetValueOrDefault(line.Category), line.Brand is { } brand ? _byBrand.GetValueOrDefault(brand) : null),
             decimal.ToOACurrency(line.UnitPrice) / 100, // exact: the price has at most two decimals
             line.Quantity);
+    }
+
+    /// <summary>The rules any of the three index entries trigger; an entry itself (shared, never written) when it is the only one.</summary>
+    private static ulong[]? Union(ulong[]? a, ulong[]? b, ulong[]? c)
+    {
+        if ((a is null ? 0 : 1) + (b is null ? 0 : 1) + (c is null ? 0 : 1) <= 1)
+        {
+            return a ?? b ?? c;
+        }
+
+        var union = new ulong[(a ?? b ?? c)!.Length];
+        for (var w = 0; w < union.Length; w++)
+        {
+            union[w] = (a is null ? 0 : a[w]) | (b is null ? 0 : b[w]) | (c is null ? 0 : c[w]);
+        }
+
+        return union;
     }
 
     /// <summary>The context's floor and shipping fee in cents, kept in the buffer until another context comes (both are immutable
@@ -486,110 +491,168 @@ public sealed class PricingEngine
             var share = buffer.Share;
             var fraction = buffer.Fraction;
             long given = 0;
-            var reciprocal = (double)discount / sum;
-            foreach (var i in scope)
+            if (discount > int.MaxValue || sum > int.MaxValue)
             {
-                fraction[i] = -1;
-                if (remaining[i] == 0)
+                foreach (var i in scope)
                 {
-                    continue;
+                    fraction[i] = -1;
+                    if (remaining[i] > 0)
+                    {
+                        var product = (Int128)discount * remaining[i];
+                        (share[i], fraction[i]) = ((long)(product / sum), (long)(product % sum));
+                        given += share[i];
+                    }
                 }
-
+            }
+            else
+            {
                 // share = ⌊discount·remaining / sum⌋ by one multiplication with the reciprocal, corrected to the exact
-                // quotient (a division per line and rule was a quarter of the time); 128-bit only for huge amounts.
-                if (discount <= int.MaxValue && remaining[i] <= int.MaxValue)
+                // quotient without branches (a division per line and rule was a quarter of the time): every line costs at
+                // most sum < 2³¹, so the estimate is off by at most one either way. A line that costs nothing waits for
+                // no cent (fraction -1).
+                var reciprocal = (double)discount / sum;
+                foreach (var i in scope)
                 {
-                    var product = discount * remaining[i];
-                    var estimate = (long)(remaining[i] * reciprocal);
-                    var rest = product - (estimate * sum);
-                    for (; rest < 0; rest += sum)
+                    var cost = remaining[i];
+                    var estimate = (long)(cost * reciprocal);
+                    var rest = (discount * cost) - (estimate * sum);
+                    var under = rest >> 63; // -1 when the estimate is one too many
+                    estimate += under;
+                    rest += sum & under;
+                    var over = (sum - 1 - rest) >> 63; // -1 when it is one too few
+                    estimate -= over;
+                    rest -= sum & over;
+                    if ((ulong)rest >= (ulong)sum)
                     {
-                        estimate--;
+                        (estimate, rest) = Math.DivRem(discount * cost, sum);
                     }
 
-                    for (; rest >= sum; rest -= sum)
-                    {
-                        estimate++;
-                    }
-
-                    (share[i], fraction[i]) = (estimate, rest);
+                    share[i] = estimate;
+                    fraction[i] = cost == 0 ? -1 : rest;
+                    given += estimate;
                 }
-                else
-                {
-                    var product = (Int128)discount * remaining[i];
-                    (share[i], fraction[i]) = ((long)(product / sum), (long)(product % sum));
-                }
-
-                given += share[i];
             }
 
             // Fewer cents are left than lines in scope: each goes to the largest remainder still waiting, ties by item id
             // then by cost, so the order of the lines never matters.
-            Spread(lines, scope, remaining, share, fraction, discount - given);
+            Spread(lines, scope, remaining, share, fraction, discount - given, buffer);
         }
 
         /// <summary>
         /// Gives <paramref name="left"/> cents, one each, to the lines with the largest fractions (ties by item id, then
-        /// <paramref name="tie"/>, then position): the same lines as serving the largest fraction one cent at a time. Only
-        /// the smaller side is kept, sorted, while the waiting lines stream past: the <paramref name="left"/> first lines
-        /// (then they get the cents) or the lines after them (then every other line gets one).
+        /// <paramref name="tie"/>, then position): the same lines as serving the largest fraction one cent at a time. A
+        /// waiting line gets a cent when fewer than <paramref name="left"/> lines come before it in that order; the lines
+        /// with a larger fraction are counted four at a time without branches, the rare equal fractions one by one.
         /// </summary>
-        private static void Spread(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, long[] fraction, long left)
+        private static void Spread(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, long[] fraction, long left, PricingBuffer buffer)
         {
             if (left <= 0)
             {
                 return;
             }
 
-            var waiting = 0;
-            foreach (var i in scope)
+            var m = scope.Length;
+            var keys = buffer.KeysFor(m);
+            for (var k = 0; k < m; k++)
             {
-                waiting += fraction[i] >= 0 ? 1 : 0;
+                keys[k] = fraction[scope[k]];
             }
 
-            var top = left <= waiting - left;
-            var size = (int)(top ? left : waiting - left);
-            Span<int> kept = size <= 64 ? stackalloc int[size] : new int[size];
-            var count = 0;
-            foreach (var i in scope)
+            var (above, equal) = Rank(keys, m, buffer);
+            var tied = false;
+            for (var a = 0; a < m; a++)
             {
-                if (fraction[i] < 0)
-                {
-                    continue;
-                }
-
-                // top: keep the lines served first (best first); otherwise the lines served last (worst first).
-                if (count == size && (size == 0 || (top ? !Ahead(lines, tie, fraction, i, kept[size - 1]) : !Ahead(lines, tie, fraction, kept[size - 1], i))))
-                {
-                    continue;
-                }
-
-                var j = count < size ? count++ : size - 1;
-                for (; j > 0 && (top ? Ahead(lines, tie, fraction, i, kept[j - 1]) : Ahead(lines, tie, fraction, kept[j - 1], i)); j--)
-                {
-                    kept[j] = kept[j - 1];
-                }
-
-                kept[j] = i;
+                tied |= (keys[a] >= 0) & (equal[a] > 1);
             }
 
-            if (top)
+            if (tied)
             {
-                foreach (var i in kept)
-                {
-                    share[i]++;
-                }
-
+                SpreadTied(lines, scope, tie, share, keys, above, equal, left);
                 return;
             }
 
-            foreach (var i in scope)
+            // No two waiting lines share a fraction: a line gets a cent when fewer than left lines have a larger one.
+            for (var a = 0; a < m; a++)
             {
-                if (fraction[i] >= 0 && !kept.Contains(i))
+                share[scope[a]] += (keys[a] >= 0) & (above[a] < left) ? 1 : 0;
+            }
+        }
+
+        /// <summary><see cref="Spread"/> when waiting lines share a fraction: the equal ones are ordered one by one.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void SpreadTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, ReadOnlySpan<long> keys, long[] above, long[] equal, long left)
+        {
+            for (var a = 0; a < scope.Length; a++)
+            {
+                var fa = keys[a];
+                if (fa < 0)
                 {
-                    share[i]++;
+                    continue; // not waiting (nothing left to discount)
+                }
+
+                var ahead = above[a];
+                if (equal[a] > 1)
+                {
+                    for (var b = 0; b < scope.Length; b++)
+                    {
+                        if (b != a && keys[b] == fa)
+                        {
+                            ahead += AheadOnTie(lines, tie, scope[b], scope[a]) ? 1 : 0;
+                        }
+                    }
+                }
+
+                if (ahead < left)
+                {
+                    share[scope[a]]++;
                 }
             }
+        }
+
+        /// <summary>
+        /// For each of the first <paramref name="m"/> <paramref name="keys"/> (a multiple of 4 long, padded with
+        /// <see cref="long.MinValue"/>), how many keys are above it and how many equal it (itself included): every pair
+        /// compared without branches, four keys against one at a time.
+        /// </summary>
+        private static (long[] Above, long[] Equal) Rank(ReadOnlySpan<long> keys, int m, PricingBuffer buffer)
+        {
+            var above = buffer.Above;
+            var equal = buffer.Equal;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref var first = ref MemoryMarshal.GetReference(keys);
+                for (var a = 0; a < m; a += 4)
+                {
+                    var mine = Vector256.LoadUnsafe(ref first, (nuint)a);
+                    var over = Vector256<long>.Zero;
+                    var same = Vector256<long>.Zero;
+                    for (var b = 0; b < m; b++)
+                    {
+                        var other = Vector256.Create(keys[b]);
+                        over -= Vector256.GreaterThan(other, mine);
+                        same -= Vector256.Equals(other, mine);
+                    }
+
+                    over.CopyTo(above, a);
+                    same.CopyTo(equal, a);
+                }
+
+                return (above, equal);
+            }
+
+            for (var a = 0; a < m; a++)
+            {
+                long over = 0, same = 0;
+                for (var b = 0; b < m; b++)
+                {
+                    over += keys[b] > keys[a] ? 1 : 0;
+                    same += keys[b] == keys[a] ? 1 : 0;
+                }
+
+                (above[a], equal[a]) = (over, same);
+            }
+
+            return (above, equal);
         }
 
         /// <summary>Whether line <paramref name="a"/> is served before line <paramref name="b"/> (<paramref name="a"/> &lt; <paramref name="b"/> positions on full ties).</summary>
@@ -599,7 +662,7 @@ public sealed class PricingEngine
 
         private static bool AheadOnTie(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
-            var bySku = string.CompareOrdinal(lines[a].Sku, lines[b].Sku);
+            var bySku = PricingLine.CompareSku(in lines[a], in lines[b]);
             return bySku != 0 ? bySku < 0 : tie[a] != tie[b] ? tie[a] < tie[b] : a < b;
         }
 
@@ -643,7 +706,7 @@ public sealed class PricingEngine
                 }
             }
 
-            Spread(lines, scope, weight, share, fraction, discount - given);
+            Spread(lines, scope, weight, share, fraction, discount - given, buffer);
         }
 
         /// <summary>
@@ -763,10 +826,34 @@ public sealed class PricingEngine
             return total;
         }
 
+        /// <summary>The cheapest-first order of <see cref="FreeUnits"/> when open lines share a unit price: the equal ones by item id, then position.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, int[] index, long[] above, long[] equal, int[] order, int m)
+        {
+            for (var a = 0; a < m; a++)
+            {
+                var pa = keys[a];
+                var ahead = (int)above[a];
+                if (equal[a] > 1)
+                {
+                    for (var b = 0; b < m; b++)
+                    {
+                        if (b != a && keys[b] == pa)
+                        {
+                            var bySku = PricingLine.CompareSku(in lines[index[b]], in lines[index[a]]);
+                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
+                        }
+                    }
+                }
+
+                order[ahead] = index[a];
+            }
+        }
+
         /// <summary>Tie-break between two lines: item id, then <paramref name="tie"/> (what the line still costs, or its weight).</summary>
         private static bool Before(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
-            var bySku = string.CompareOrdinal(lines[a].Sku, lines[b].Sku);
+            var bySku = PricingLine.CompareSku(in lines[a], in lines[b]);
             return bySku != 0 ? bySku < 0 : tie[a] < tie[b];
         }
 
@@ -776,16 +863,24 @@ public sealed class PricingEngine
             var remaining = buffer.Remaining;
             var share = buffer.Share;
             var perUnit = buffer.Units;
-            var open = buffer.Open;
+
+            // The open lines (still costing something) with their unit prices, gathered without branches; the keys are the
+            // negated unit prices (the cheaper, the larger).
+            var all = buffer.Keys;
+            var index = buffer.Index;
             long units = 0;
+            var m = 0;
             foreach (var i in scope)
             {
-                open[i] = remaining[i] > 0;
-                if (open[i])
-                {
-                    units += lines[i].Quantity;
-                    perUnit[i] = Math.Min(lines[i].UnitCents, remaining[i] / lines[i].Quantity);
-                }
+                var cost = remaining[i];
+                var quantity = lines[i].Quantity;
+                var unit = Math.Min(lines[i].UnitCents, cost <= uint.MaxValue ? (uint)cost / (uint)quantity : cost / quantity);
+                perUnit[i] = unit;
+                all[m] = -unit;
+                index[m] = i;
+                var open = cost > 0 ? 1 : 0;
+                units += quantity & -open;
+                m += open;
             }
 
             var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
@@ -796,44 +891,26 @@ public sealed class PricingEngine
             }
 
             // The open lines cheapest first, ties by item id, then position (line order never matters): each line's place
-            // is the number of lines ahead of it, counted without branches on the prices (ties, rare, settled one by one).
-            Span<long> price = scope.Length <= 64 ? stackalloc long[scope.Length] : new long[scope.Length];
-            Span<int> index = scope.Length <= 64 ? stackalloc int[scope.Length] : new int[scope.Length];
-            Span<int> order = scope.Length <= 64 ? stackalloc int[scope.Length] : new int[scope.Length];
-            var m = 0;
-            foreach (var i in scope)
-            {
-                if (open[i])
-                {
-                    (price[m], index[m]) = (perUnit[i], i);
-                    m++;
-                }
-            }
-
-            price = price[..m];
+            // is the number of lines ahead of it, counted four at a time without branches; ties, rare, settled one by one.
+            var keys = buffer.KeysFor(m);
+            var order = buffer.Order;
+            var (above, equal) = Rank(keys, m, buffer);
+            var tied = false;
             for (var a = 0; a < m; a++)
             {
-                var pa = price[a];
-                int ahead = 0, equal = 0;
-                foreach (var pb in price)
-                {
-                    ahead += pb < pa ? 1 : 0;
-                    equal += pb == pa ? 1 : 0;
-                }
+                tied |= equal[a] > 1;
+            }
 
-                if (equal > 1)
+            if (tied)
+            {
+                OrderTied(lines, keys, index, above, equal, order, m);
+            }
+            else
+            {
+                for (var a = 0; a < m; a++)
                 {
-                    for (var b = 0; b < m; b++)
-                    {
-                        if (b != a && price[b] == pa)
-                        {
-                            var bySku = string.CompareOrdinal(lines[index[b]].Sku, lines[index[a]].Sku);
-                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
-                        }
-                    }
+                    order[above[a]] = index[a];
                 }
-
-                order[ahead] = index[a];
             }
 
             for (var t = 0; free > 0; t++)

@@ -112,3 +112,30 @@ public class PricingResolvedLinesTests
         Assert.Empty(result.AppliedRules);
     }
 }
+
+public class PricingLineSkuOrderTests
+{
+    [Fact]
+    public void CompareSku_RandomIdsSharingLongPrefixes_SameSignAsOrdinalComparison()
+    {
+        // Ids from a tiny alphabet (U+0000 and a character above U+7FFF included) and lengths 0-11, so the packed first
+        // eight characters tie often and the full comparison decides; the sign must always be CompareOrdinal's.
+        var engine = new PricingEngine([]);
+        var alphabet = new[] { '\0', 'a', 'b', '\uFFFD' };
+        var random = new Random(17);
+        string RandomId() => new([.. Enumerable.Range(0, random.Next(12)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+        var decidedByPack = 0;
+        for (var trial = 0; trial < 20_000; trial++)
+        {
+            var (x, y) = (RandomId(), random.Next(4) == 0 ? null : RandomId());
+            y ??= x.Length > 0 ? x[..^1] : x; // prefixes too
+            var a = engine.Resolve(new BasketLine(x, "c", 1, 1));
+            var b = engine.Resolve(new BasketLine(y, "c", 1, 1));
+            Assert.Equal(Math.Sign(string.CompareOrdinal(x, y)), PricingLine.CompareSku(in a, in b));
+            Assert.Equal(Math.Sign(string.CompareOrdinal(y, x)), PricingLine.CompareSku(in b, in a));
+            decidedByPack += a.SkuHead != b.SkuHead || a.SkuNext != b.SkuNext ? 1 : 0;
+        }
+
+        Assert.InRange(decidedByPack, 1_000, 19_000); // both paths taken
+    }
+}
