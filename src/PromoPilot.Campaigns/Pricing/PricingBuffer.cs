@@ -19,6 +19,7 @@ public readonly struct PricingLine
         FirstTriggers = triggers is { Length: > 0 } t ? t[0] : 0;
         UnitCents = unitCents;
         Quantity = quantity;
+        InverseQuantity = 1.0 / quantity;
     }
 
     /// <summary>The item id (the tie-break that makes results independent of line order).</summary>
@@ -31,6 +32,9 @@ public readonly struct PricingLine
     public int Quantity { get; }
 
     internal PricingEngine? Owner { get; }
+
+    /// <summary>1 / <see cref="Quantity"/>: unit prices by multiplication.</summary>
+    internal double InverseQuantity { get; }
 
     /// <summary>Characters 0-3 of <see cref="Sku"/>, 16 bits each, first in the high bits (missing ones 0).</summary>
     internal ulong SkuHead { get; }

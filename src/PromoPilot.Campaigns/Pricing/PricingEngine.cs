@@ -251,7 +251,7 @@ public sealed class PricingEngine
                         buffer.GroupUsed[rule.Group] = true;
                     }
 
-                    if (rule.Source.StopFurtherRules)
+                    if (rule.StopFurtherRules)
                     {
                         goto Done;
                     }
@@ -411,6 +411,9 @@ public sealed class PricingEngine
 
         public int Group => group;
 
+        /// <summary>The source's "stop further rules", kept here (one load less per applied rule).</summary>
+        public bool StopFurtherRules { get; } = source.StopFurtherRules;
+
         /// <summary>Units a price rule may still discount (the caller's counters, read now); unlimited for other rules.</summary>
         public long Units(PricingContext context) =>
             IsPriceRule && context.UnitLimits is { } limits && limits.TryGetValue(source.Id, out var units) ? Math.Max(0, units) : long.MaxValue;
@@ -514,7 +517,7 @@ public sealed class PricingEngine
                 foreach (var i in scope)
                 {
                     var cost = remaining[i];
-                    var estimate = (long)(cost * reciprocal);
+                    var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
                     var rest = (discount * cost) - (estimate * sum);
                     var under = rest >> 63; // -1 when the estimate is one too many
                     estimate += under;
@@ -574,7 +577,7 @@ public sealed class PricingEngine
             // No two waiting lines share a fraction: a line gets a cent when fewer than left lines have a larger one.
             for (var a = 0; a < m; a++)
             {
-                share[scope[a]] += (keys[a] >= 0) & (above[a] < left) ? 1 : 0;
+                share[scope[a]] += (long)(((ulong)~keys[a] & (ulong)(above[a] - left)) >> 63); // waiting and ahead < left, no branch
             }
         }
 
@@ -826,6 +829,25 @@ public sealed class PricingEngine
             return total;
         }
 
+        /// <summary>
+        /// ⌊<paramref name="cost"/> / <paramref name="quantity"/>⌋ for a cost ≥ 0 by one multiplication with the line's
+        /// 1 / quantity, corrected without branches (the estimate is off by at most one for costs below 2⁴⁰; the division
+        /// otherwise, and as a check).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long PerUnit(long cost, long quantity, double inverse)
+        {
+            var estimate = double.ConvertToIntegerNative<long>(cost * inverse); // checked below
+            var rest = cost - (estimate * quantity);
+            var under = rest >> 63;
+            estimate += under;
+            rest += quantity & under;
+            var over = (quantity - 1 - rest) >> 63;
+            estimate -= over;
+            rest -= quantity & over;
+            return cost < 1L << 40 && (ulong)rest < (ulong)quantity ? estimate : cost / quantity;
+        }
+
         /// <summary>The cheapest-first order of <see cref="FreeUnits"/> when open lines share a unit price: the equal ones by item id, then position.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, int[] index, long[] above, long[] equal, int[] order, int m)
@@ -874,7 +896,7 @@ public sealed class PricingEngine
             {
                 var cost = remaining[i];
                 var quantity = lines[i].Quantity;
-                var unit = Math.Min(lines[i].UnitCents, cost <= uint.MaxValue ? (uint)cost / (uint)quantity : cost / quantity);
+                var unit = Math.Min(lines[i].UnitCents, PerUnit(cost, quantity, lines[i].InverseQuantity));
                 perUnit[i] = unit;
                 all[m] = -unit;
                 index[m] = i;
