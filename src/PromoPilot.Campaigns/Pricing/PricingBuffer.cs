@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PromoPilot.Campaigns.Pricing;
 
@@ -113,9 +114,9 @@ public sealed class PricingBuffer
     internal long[] Fraction = new long[16];
     internal long[] Weight = new long[16];
     internal long[] Units = new long[16];
-    internal long[] Keys = new long[20];
-    internal long[] Above = new long[20];
-    internal long[] Equal = new long[20];
+    internal long[] Keys = new long[24];
+    internal long[] Above = new long[24];
+    internal long[] Equal = new long[24];
     internal int[] Index = new int[16];
     internal int[] Order = new int[16];
     internal int[] ScopeLines = new int[16];
@@ -145,7 +146,9 @@ public sealed class PricingBuffer
             Array.Resize(ref _discounts, Math.Max(DiscountCount + scope.Length, _discounts.Length * 2));
         }
 
-        var discounts = _discounts;
+        // The discounts have room for the whole scope (above) and count grows by at most one per scope line: the check
+        // is made once here rather than per line.
+        ref var discounts = ref MemoryMarshal.GetArrayDataReference(_discounts);
         var remaining = Remaining;
         var share = Share;
         var count = DiscountCount;
@@ -153,7 +156,7 @@ public sealed class PricingBuffer
         {
             var cents = share[i];
             remaining[i] -= cents & ~(cents >> 63); // shares are never negative (a zero one changes nothing); no branch
-            discounts[count] = new LineDiscountCents(i, rule, cents);
+            Unsafe.Add(ref discounts, count) = new LineDiscountCents(i, rule, cents);
             count += cents > 0 ? 1 : 0;
         }
 
@@ -193,9 +196,9 @@ public sealed class PricingBuffer
             Weight = new long[size];
             Units = new long[size];
             ScopeLines = new int[size];
-            Keys = new long[size + 4];
-            Above = new long[size + 4];
-            Equal = new long[size + 4];
+            Keys = new long[size + 8];
+            Above = new long[size + 8];
+            Equal = new long[size + 8];
             Index = new int[size];
             Order = new int[size];
         }
@@ -213,14 +216,18 @@ public sealed class PricingBuffer
         }
     }
 
-    /// <summary>Sort keys for <paramref name="count"/> lines: a span of a multiple of 4 longs whose last up to 3 (after
+    /// <summary>Sort keys for <paramref name="count"/> lines: a span of a multiple of 8 longs whose last up to 7 (after
     /// <paramref name="count"/>) are <see cref="long.MinValue"/>, above no key and equal to none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Span<long> KeysFor(int count)
     {
-        var padded = (count + 3) & ~3;
+        var padded = (count + 7) & ~7;
         var keys = Keys.AsSpan(0, padded);
-        keys[count..].Fill(long.MinValue);
+        for (var k = count; k < padded; k++)
+        {
+            keys[k] = long.MinValue; // at most seven: a loop is cheaper than a call
+        }
+
         return keys;
     }
 
