@@ -592,7 +592,8 @@ public sealed class PricingEngine
             Spread(lines, scope, remaining, share, fraction, discount - given, buffer);
         }
 
-        /// <summary>The vector steps of <see cref="Allocate"/> over lines <paramref name="next"/> to <paramref name="n"/> - 1, four at a time (<paramref name="next"/> is advanced past each block done); returns the cents given.</summary>
+        /// <summary>The vector steps of <see cref="Allocate"/> over lines <paramref name="next"/> to <paramref name="n"/> - 1,
+        /// four at a time (<paramref name="next"/> is advanced past each block done); returns the cents given.</summary>
         private static long AllocateContiguous(long[] remaining, long[] share, long[] fraction, long discount, long sum, double reciprocal, int n, ref int next)
         {
             var lines = next;
@@ -630,7 +631,8 @@ public sealed class PricingEngine
         /// Gives <paramref name="left"/> cents, one each, to the lines with the largest fractions (ties by item id, then
         /// <paramref name="tie"/>, then position): the same lines as serving the largest fraction one cent at a time. A
         /// waiting line gets a cent when fewer than <paramref name="left"/> lines come before it in that order; the lines
-        /// with a larger fraction are counted four at a time without branches, the rare equal fractions one by one.
+        /// with a larger fraction are counted eight (or four) at a time without branches, equal fractions one by one
+        /// when they straddle the cut.
         /// </summary>
         private static void Spread(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, long[] fraction, long left, PricingBuffer buffer)
         {
@@ -1022,7 +1024,7 @@ public sealed class PricingEngine
             }
 
             // The open lines cheapest first, ties by item id, then position (line order never matters): each line's place
-            // is the number of lines ahead of it, counted four at a time without branches; ties, rare, settled one by one.
+            // is the number of lines ahead of it, counted eight (or four) at a time without branches; ties, rare, settled one by one.
             var keys = buffer.KeysFor(m);
             var order = buffer.Order;
             var (above, equal) = Rank(keys, m, buffer);
