@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PromoPilot.Campaigns.Pricing;
 
@@ -9,15 +10,17 @@ namespace PromoPilot.Campaigns.Pricing;
 /// </summary>
 public readonly struct PricingLine
 {
-    internal PricingLine(PricingEngine owner, string sku, ulong[]? bySku, ulong[]? byCategory, ulong[]? byBrand, long unitCents, int quantity)
+    internal PricingLine(PricingEngine owner, string sku, ulong[]? triggers, long unitCents, int quantity)
     {
         Owner = owner;
         Sku = sku;
-        BySku = bySku;
-        ByCategory = byCategory;
-        ByBrand = byBrand;
+        SkuHead = Pack(sku, 0);
+        SkuNext = Pack(sku, 4);
+        Triggers = triggers;
+        FirstTriggers = triggers is { Length: > 0 } t ? t[0] : 0;
         UnitCents = unitCents;
         Quantity = quantity;
+        InverseQuantity = 1.0 / quantity;
     }
 
     /// <summary>The item id (the tie-break that makes results independent of line order).</summary>
@@ -31,11 +34,43 @@ public readonly struct PricingLine
 
     internal PricingEngine? Owner { get; }
 
-    internal ulong[]? BySku { get; }
+    /// <summary>1 / <see cref="Quantity"/>: unit prices by multiplication.</summary>
+    internal double InverseQuantity { get; }
 
-    internal ulong[]? ByCategory { get; }
+    /// <summary>Characters 0-3 of <see cref="Sku"/>, 16 bits each, first in the high bits (missing ones 0).</summary>
+    internal ulong SkuHead { get; }
 
-    internal ulong[]? ByBrand { get; }
+    /// <summary>Characters 4-7 of <see cref="Sku"/>, packed as <see cref="SkuHead"/>.</summary>
+    internal ulong SkuNext { get; }
+
+    /// <summary>
+    /// The sign of <see cref="string.CompareOrdinal(string, string)"/> of the two item ids: the packed first eight
+    /// characters decide when they differ (character by character, a missing one below any present one but equal to
+    /// U+0000, so equal packs fall back to the full comparison), the strings otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int CompareSku(in PricingLine a, in PricingLine b) =>
+        a.SkuHead != b.SkuHead ? (a.SkuHead < b.SkuHead ? -1 : 1)
+        : a.SkuNext != b.SkuNext ? (a.SkuNext < b.SkuNext ? -1 : 1)
+        : Math.Sign(string.CompareOrdinal(a.Sku, b.Sku));
+
+    private static ulong Pack(string? sku, int from)
+    {
+        ulong packed = 0;
+        for (var k = from; k < from + 4; k++)
+        {
+            packed = (packed << 16) | (sku is not null && k < sku.Length ? sku[k] : 0UL);
+        }
+
+        return packed;
+    }
+
+    /// <summary>The rules the line's item, category and brand trigger (one bit per rule, the three index entries or-ed
+    /// together once at resolve time); null when none.</summary>
+    internal ulong[]? Triggers { get; }
+
+    /// <summary>The first word of <see cref="Triggers"/> (rules 0-63), read without an array access.</summary>
+    internal ulong FirstTriggers { get; }
 }
 
 /// <summary>The discount one rule (by its index in <see cref="PricingEngine.Rules"/>) gave one line, in cents.</summary>
@@ -79,12 +114,14 @@ public sealed class PricingBuffer
     internal long[] Fraction = new long[16];
     internal long[] Weight = new long[16];
     internal long[] Units = new long[16];
-    internal bool[] Open = new bool[16];
-    internal int[] ScopeLines = new int[64];
-    internal int[] RuleStart = new int[32];
-    internal int[] RuleCount = new int[32];
+    internal long[] Keys = new long[24];
+    internal long[] Above = new long[24];
+    internal long[] Equal = new long[24];
+    internal int[] Index = new int[16];
+    internal int[] Order = new int[16];
+    internal int[] ScopeLines = new int[16];
+    internal ulong[] RuleLines = new ulong[32];
     internal ulong[] Active = new ulong[1];
-    internal ulong[] LineTriggers = new ulong[16];
     internal bool[] GroupUsed = new bool[4];
 
     // The last context seen, compiled (floor in cents, whether a shipping fee can be waived) so a repeated context costs nothing.
@@ -100,17 +137,33 @@ public sealed class PricingBuffer
         BenefitCount = 0;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void AddDiscount(int line, int rule, long cents)
+    /// <summary>Takes each scope line's positive share (<see cref="Share"/>) off what it still costs and records it as
+    /// the rule's discount of the line, in scope order (each entry is written, and kept only when the share is positive).</summary>
+    internal void Record(ReadOnlySpan<int> scope, int rule)
     {
-        if (DiscountCount == _discounts.Length)
+        if (_discounts.Length < DiscountCount + scope.Length)
         {
-            Array.Resize(ref _discounts, _discounts.Length * 2);
+            Array.Resize(ref _discounts, Math.Max(DiscountCount + scope.Length, _discounts.Length * 2));
         }
 
-        _discounts[DiscountCount++] = new LineDiscountCents(line, rule, cents);
+        // The discounts have room for the whole scope (above) and count grows by at most one per scope line: the check
+        // is made once here rather than per line.
+        ref var discounts = ref MemoryMarshal.GetArrayDataReference(_discounts);
+        var remaining = Remaining;
+        var share = Share;
+        var count = DiscountCount;
+        foreach (var i in scope)
+        {
+            var cents = share[i];
+            remaining[i] -= cents & ~(cents >> 63); // shares are never negative (a zero one changes nothing); no branch
+            Unsafe.Add(ref discounts, count) = new LineDiscountCents(i, rule, cents);
+            count += cents > 0 ? 1 : 0;
+        }
+
+        DiscountCount = count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddApplied(int rule)
     {
         if (AppliedCount == _applied.Length)
@@ -142,7 +195,12 @@ public sealed class PricingBuffer
             Fraction = new long[size];
             Weight = new long[size];
             Units = new long[size];
-            Open = new bool[size];
+            ScopeLines = new int[size];
+            Keys = new long[size + 8];
+            Above = new long[size + 8];
+            Equal = new long[size + 8];
+            Index = new int[size];
+            Order = new int[size];
         }
 
         var words = (rules + 63) >> 6;
@@ -151,16 +209,6 @@ public sealed class PricingBuffer
             Active = new ulong[words];
         }
 
-        if (LineTriggers.Length < Math.Max(1, words))
-        {
-            LineTriggers = new ulong[words];
-        }
-
-        if (RuleStart.Length < rules)
-        {
-            RuleStart = new int[Math.Max(rules, RuleStart.Length * 2)];
-            RuleCount = new int[RuleStart.Length];
-        }
 
         if (GroupUsed.Length < groups)
         {
@@ -168,12 +216,31 @@ public sealed class PricingBuffer
         }
     }
 
-    /// <summary>Room for <paramref name="size"/> (line, rule) incidences.</summary>
-    internal void EnsureScope(int size)
+    /// <summary>Sort keys for <paramref name="count"/> lines: a span of a multiple of 8 longs whose last up to 7 (after
+    /// <paramref name="count"/>) are <see cref="long.MinValue"/>, above no key and equal to none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<long> KeysFor(int count)
     {
-        if (ScopeLines.Length < size)
+        var padded = (count + 7) & ~7;
+        var keys = Keys.AsSpan(0, padded);
+        for (var k = count; k < padded; k++)
         {
-            ScopeLines = new int[Math.Max(size, ScopeLines.Length * 2)];
+            keys[k] = long.MinValue; // at most seven: a loop is cheaper than a call
         }
+
+        return keys;
+    }
+
+    /// <summary>Per rule, its lines as a bitset of <paramref name="lineWords"/> words (all zero between calls).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<ulong> RuleLinesFor(int rules, int lineWords)
+    {
+        var size = rules * lineWords;
+        if (RuleLines.Length < size)
+        {
+            RuleLines = new ulong[Math.Max(size, RuleLines.Length * 2)];
+        }
+
+        return RuleLines.AsSpan(0, size);
     }
 }

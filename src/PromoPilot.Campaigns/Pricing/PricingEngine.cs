@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 namespace PromoPilot.Campaigns.Pricing;
 
 /// <summary>
@@ -157,12 +160,14 @@ public sealed class PricingEngine
 
         var remaining = buffer.Remaining;
         var active = buffer.Active.AsSpan(0, words);
-        var triggers = buffer.LineTriggers.AsSpan(0, words);
-        var start = buffer.RuleStart;
-        var count = buffer.RuleCount;
+        var lineWords = (n + 63) >> 6;
+        var ruleLines = buffer.RuleLinesFor(_rules.Length, lineWords);
         if (n > 0)
         {
-            _wholeCart.CopyTo(active); // whole-cart rules apply to any basket with a line
+            for (var w = 0; w < words; w++)
+            {
+                active[w] = _wholeCart[w]; // whole-cart rules apply to any basket with a line
+            }
         }
         else
         {
@@ -171,9 +176,8 @@ public sealed class PricingEngine
 
         try
         {
-            // Pass 1: what each line triggers (the index, resolved once per line), how many lines each rule sees.
+            // One pass: what each line triggers (resolved once per line), and each triggered rule's lines as a bitset.
             long subtotal = 0;
-            var incidences = 0;
             for (var i = 0; i < n; i++)
             {
                 ref readonly var line = ref lines[i];
@@ -182,54 +186,29 @@ public sealed class PricingEngine
                     throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
                 }
 
-                remaining[i] = line.UnitCents * line.Quantity;
-                subtotal += remaining[i];
+                var cost = line.UnitCents * line.Quantity;
+                remaining[i] = cost;
+                subtotal += cost;
+                var lineBit = 1UL << (i & 63);
+                var lineWord = i >> 6;
                 for (var w = 0; w < words; w++)
                 {
                     var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
                     active[w] |= bits;
-                    while (bits != 0)
+                    for (; bits != 0; bits &= bits - 1)
                     {
-                        count[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)]++;
-                        incidences++;
-                        bits &= bits - 1;
+                        ruleLines[((((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * lineWords) + lineWord)] |= lineBit;
                     }
-                }
-            }
-
-            // Each active rule's lines, in line order, in one shared array.
-            buffer.EnsureScope(incidences);
-            var position = 0;
-            for (var w = 0; w < words; w++)
-            {
-                for (var bits = active[w]; bits != 0; bits &= bits - 1)
-                {
-                    var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    start[r] = position;
-                    position += count[r];
-                    count[r] = 0;
                 }
             }
 
             var scopeLines = buffer.ScopeLines;
-            for (var i = 0; i < n; i++)
+            var groupUsed = buffer.GroupUsed;
+            for (var g = 0; g < _groups; g++)
             {
-                for (var w = 0; w < words; w++)
-                {
-                    for (var bits = Triggers(in lines[i], w); bits != 0; bits &= bits - 1)
-                    {
-                        var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                        scopeLines[start[r] + count[r]++] = i;
-                    }
-                }
+                groupUsed[g] = false; // a few flags: a loop is cheaper than a call to clear them
             }
 
-            if (_groups > 0)
-            {
-                Array.Clear(buffer.GroupUsed, 0, _groups);
-            }
-
-            var share = buffer.Share;
             long total = 0;
             for (var w = 0; w < words; w++)
             {
@@ -259,21 +238,14 @@ public sealed class PricingEngine
                             continue;
                         }
 
-                        var scope = rule.WholeCart ? Identity(n) : scopeLines.AsSpan(start[r], count[r]);
-                        var given = rule.Apply(lines, scope, buffer, limit, rule.Units(context));
+                        var scope = rule.WholeCart ? Identity(n) : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
+                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue);
                         if (given <= 0)
                         {
                             continue;
                         }
 
-                        foreach (var i in scope)
-                        {
-                            if (share[i] > 0)
-                            {
-                                remaining[i] -= share[i];
-                                buffer.AddDiscount(i, r, share[i]);
-                            }
-                        }
+                        buffer.Record(scope, r);
 
                         total += given;
                     }
@@ -284,7 +256,7 @@ public sealed class PricingEngine
                         buffer.GroupUsed[rule.Group] = true;
                     }
 
-                    if (rule.Source.StopFurtherRules)
+                    if (rule.StopFurtherRules)
                     {
                         goto Done;
                     }
@@ -298,12 +270,20 @@ public sealed class PricingEngine
         }
         finally
         {
-            // The per-rule counters start at zero on every call.
+            // The per-rule line sets start empty on every call.
             for (var w = 0; w < words; w++)
             {
                 for (var bits = active[w]; bits != 0; bits &= bits - 1)
                 {
-                    count[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)] = 0;
+                    var r = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    if (lineWords == 1)
+                    {
+                        ruleLines[r] = 0;
+                    }
+                    else
+                    {
+                        ruleLines.Slice(r * lineWords, lineWords).Clear();
+                    }
                 }
             }
         }
@@ -320,6 +300,21 @@ public sealed class PricingEngine
         return s_identity.AsSpan(0, n);
     }
 
+    /// <summary>The lines of a bitset, in line order, written into <paramref name="into"/>.</summary>
+    private static ReadOnlySpan<int> Lines(ReadOnlySpan<ulong> set, int[] into)
+    {
+        var k = 0;
+        for (var w = 0; w < set.Length; w++)
+        {
+            for (var bits = set[w]; bits != 0; bits &= bits - 1)
+            {
+                into[k++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+            }
+        }
+
+        return into.AsSpan(0, k);
+    }
+
     /// <summary>Cents as a decimal amount with two places (no division).</summary>
     private static decimal Money(long cents) => cents >= 0
         ? new decimal((int)(cents & 0xFFFFFFFF), (int)(cents >> 32), 0, false, 2)
@@ -327,7 +322,7 @@ public sealed class PricingEngine
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Triggers(in PricingLine line, int word) =>
-        (line.BySku is { } s ? s[word] : 0) | (line.ByCategory is { } c ? c[word] : 0) | (line.ByBrand is { } b ? b[word] : 0);
+        word == 0 ? line.FirstTriggers : line.Triggers is { } t ? t[word] : 0;
 
     private PricingLine Resolve(BasketLine line, int index, string parameter)
     {
@@ -340,11 +335,26 @@ public sealed class PricingEngine
         return new PricingLine(
             this,
             line.Sku,
-            _bySku.GetValueOrDefault(line.Sku),
-            _byCategory.GetValueOrDefault(line.Category),
-            line.Brand is { } brand ? _byBrand.GetValueOrDefault(brand) : null,
+            Union(_bySku.GetValueOrDefault(line.Sku), _byCategory.GetValueOrDefault(line.Category), line.Brand is { } brand ? _byBrand.GetValueOrDefault(brand) : null),
             decimal.ToOACurrency(line.UnitPrice) / 100, // exact: the price has at most two decimals
             line.Quantity);
+    }
+
+    /// <summary>The rules any of the three index entries trigger; an entry itself (shared, never written) when it is the only one.</summary>
+    private static ulong[]? Union(ulong[]? a, ulong[]? b, ulong[]? c)
+    {
+        if ((a is null ? 0 : 1) + (b is null ? 0 : 1) + (c is null ? 0 : 1) <= 1)
+        {
+            return a ?? b ?? c;
+        }
+
+        var union = new ulong[(a ?? b ?? c)!.Length];
+        for (var w = 0; w < union.Length; w++)
+        {
+            union[w] = (a is null ? 0 : a[w]) | (b is null ? 0 : b[w]) | (c is null ? 0 : c[w]);
+        }
+
+        return union;
     }
 
     /// <summary>The context's floor and shipping fee in cents, kept in the buffer until another context comes (both are immutable
@@ -406,6 +416,9 @@ public sealed class PricingEngine
 
         public int Group => group;
 
+        /// <summary>The source's "stop further rules", kept here (one load less per applied rule).</summary>
+        public bool StopFurtherRules { get; } = source.StopFurtherRules;
+
         /// <summary>Units a price rule may still discount (the caller's counters, read now); unlimited for other rules.</summary>
         public long Units(PricingContext context) =>
             IsPriceRule && context.UnitLimits is { } limits && limits.TryGetValue(source.Id, out var units) ? Math.Max(0, units) : long.MaxValue;
@@ -429,10 +442,18 @@ public sealed class PricingEngine
             var remaining = buffer.Remaining;
             var share = buffer.Share;
             long sum = 0;
-            foreach (var i in scope)
+            if (scope.Length == lines.Length)
             {
-                sum += remaining[i];
-                share[i] = 0;
+                // Every line (scopes are distinct lines in line order: 0, 1, ..., n - 1): contiguous, summed a vector at a time.
+                sum = SumAndClear(remaining.AsSpan(0, scope.Length), share.AsSpan(0, scope.Length));
+            }
+            else
+            {
+                foreach (var i in scope)
+                {
+                    sum += remaining[i];
+                    share[i] = 0;
+                }
             }
 
             if (sum <= 0)
@@ -479,6 +500,34 @@ public sealed class PricingEngine
             return discount;
         }
 
+        /// <summary>The sum of <paramref name="values"/>, four at a time where vectors are accelerated, clearing
+        /// <paramref name="cleared"/> (as long) on the way (a loop: a call to clear a few longs costs more).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long SumAndClear(ReadOnlySpan<long> values, Span<long> cleared)
+        {
+            long sum = 0;
+            var k = 0;
+            if (Vector256.IsHardwareAccelerated && values.Length >= 4 && cleared.Length >= values.Length)
+            {
+                var acc = Vector256<long>.Zero;
+                for (; k <= values.Length - 4; k += 4)
+                {
+                    acc += Vector256.Create(values.Slice(k, 4));
+                    Vector256<long>.Zero.CopyTo(cleared.Slice(k, 4));
+                }
+
+                sum = Vector256.Sum(acc);
+            }
+
+            for (; k < values.Length; k++)
+            {
+                sum += values[k];
+                cleared[k] = 0;
+            }
+
+            return sum;
+        }
+
         /// <summary>Splits <paramref name="discount"/> over the scope lines by what they still cost; cents by largest remainder, ties by item id.</summary>
         private static void Allocate(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long discount, long sum)
         {
@@ -486,110 +535,238 @@ public sealed class PricingEngine
             var share = buffer.Share;
             var fraction = buffer.Fraction;
             long given = 0;
-            var reciprocal = (double)discount / sum;
-            foreach (var i in scope)
+            if (discount > int.MaxValue || sum > int.MaxValue)
             {
-                fraction[i] = -1;
-                if (remaining[i] == 0)
+                foreach (var i in scope)
                 {
-                    continue;
+                    fraction[i] = -1;
+                    if (remaining[i] > 0)
+                    {
+                        var product = (Int128)discount * remaining[i];
+                        (share[i], fraction[i]) = ((long)(product / sum), (long)(product % sum));
+                        given += share[i];
+                    }
                 }
-
+            }
+            else
+            {
                 // share = ⌊discount·remaining / sum⌋ by one multiplication with the reciprocal, corrected to the exact
-                // quotient (a division per line and rule was a quarter of the time); 128-bit only for huge amounts.
-                if (discount <= int.MaxValue && remaining[i] <= int.MaxValue)
+                // quotient without branches (a division per line and rule was a quarter of the time): every line costs at
+                // most sum < 2³¹, so the estimate is off by at most one either way. A line that costs nothing waits for
+                // no cent (fraction -1).
+                var reciprocal = (double)discount / sum;
+                var k = 0;
+                if (scope.Length == lines.Length && Avx512DQ.VL.IsSupported)
                 {
-                    var product = discount * remaining[i];
-                    var estimate = (long)(remaining[i] * reciprocal);
-                    var rest = product - (estimate * sum);
-                    for (; rest < 0; rest += sum)
-                    {
-                        estimate--;
-                    }
-
-                    for (; rest >= sum; rest -= sum)
-                    {
-                        estimate++;
-                    }
-
-                    (share[i], fraction[i]) = (estimate, rest);
-                }
-                else
-                {
-                    var product = (Int128)discount * remaining[i];
-                    (share[i], fraction[i]) = ((long)(product / sum), (long)(product % sum));
+                    // Every line (scope 0, 1, ..., n - 1): the same steps on four contiguous lines at a time (64-bit
+                    // multiplies and conversions need AVX-512 DQ). A block whose quotient is not settled by the two
+                    // corrections stops here and the lines from it on take the scalar steps.
+                    given = AllocateContiguous(remaining, share, fraction, discount, sum, reciprocal, scope.Length, ref k);
                 }
 
-                given += share[i];
+                for (; k < scope.Length; k++)
+                {
+                    var i = scope[k];
+                    var cost = remaining[i];
+                    var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
+                    var rest = (discount * cost) - (estimate * sum);
+                    var under = rest >> 63; // -1 when the estimate is one too many
+                    estimate += under;
+                    rest += sum & under;
+                    var over = (sum - 1 - rest) >> 63; // -1 when it is one too few
+                    estimate -= over;
+                    rest -= sum & over;
+                    if ((ulong)rest >= (ulong)sum)
+                    {
+                        (estimate, rest) = Math.DivRem(discount * cost, sum);
+                    }
+
+                    share[i] = estimate;
+                    fraction[i] = cost == 0 ? -1 : rest;
+                    given += estimate;
+                }
             }
 
             // Fewer cents are left than lines in scope: each goes to the largest remainder still waiting, ties by item id
             // then by cost, so the order of the lines never matters.
-            Spread(lines, scope, remaining, share, fraction, discount - given);
+            Spread(lines, scope, remaining, share, fraction, discount - given, buffer);
+        }
+
+        /// <summary>The vector steps of <see cref="Allocate"/> over lines <paramref name="next"/> to <paramref name="n"/> - 1,
+        /// four at a time (<paramref name="next"/> is advanced past each block done); returns the cents given.</summary>
+        private static long AllocateContiguous(long[] remaining, long[] share, long[] fraction, long discount, long sum, double reciprocal, int n, ref int next)
+        {
+            var lines = next;
+            var vReciprocal = Vector256.Create(reciprocal);
+            var vDiscount = Vector256.Create(discount);
+            var vSum = Vector256.Create(sum);
+            var vSumLess1 = Vector256.Create(sum - 1);
+            var given = Vector256<long>.Zero;
+            for (; lines <= n - 4; lines += 4)
+            {
+                var cost = Vector256.Create<long>(remaining.AsSpan(lines, 4));
+                var estimate = Vector256.ConvertToInt64Native(Vector256.ConvertToDouble(cost) * vReciprocal);
+                var rest = (vDiscount * cost) - (estimate * vSum);
+                var under = Vector256.ShiftRightArithmetic(rest, 63);
+                estimate += under;
+                rest += vSum & under;
+                var over = Vector256.ShiftRightArithmetic(vSumLess1 - rest, 63);
+                estimate -= over;
+                rest -= vSum & over;
+                if (!Vector256.LessThanAll(rest.AsUInt64(), vSum.AsUInt64()))
+                {
+                    break;
+                }
+
+                estimate.CopyTo(share.AsSpan(lines, 4));
+                (rest | Vector256.Equals(cost, Vector256<long>.Zero)).CopyTo(fraction.AsSpan(lines, 4)); // a line that costs nothing: -1
+                given += estimate;
+            }
+
+            next = lines;
+            return Vector256.Sum(given);
         }
 
         /// <summary>
         /// Gives <paramref name="left"/> cents, one each, to the lines with the largest fractions (ties by item id, then
-        /// <paramref name="tie"/>, then position): the same lines as serving the largest fraction one cent at a time. Only
-        /// the smaller side is kept, sorted, while the waiting lines stream past: the <paramref name="left"/> first lines
-        /// (then they get the cents) or the lines after them (then every other line gets one).
+        /// <paramref name="tie"/>, then position): the same lines as serving the largest fraction one cent at a time. A
+        /// waiting line gets a cent when fewer than <paramref name="left"/> lines come before it in that order; the lines
+        /// with a larger fraction are counted eight (or four) at a time without branches, equal fractions one by one
+        /// when they straddle the cut.
         /// </summary>
-        private static void Spread(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, long[] fraction, long left)
+        private static void Spread(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, long[] fraction, long left, PricingBuffer buffer)
         {
             if (left <= 0)
             {
                 return;
             }
 
-            var waiting = 0;
-            foreach (var i in scope)
+            var m = scope.Length;
+            var keys = buffer.KeysFor(m);
+            for (var k = 0; k < m; k++)
             {
-                waiting += fraction[i] >= 0 ? 1 : 0;
+                keys[k] = fraction[scope[k]];
             }
 
-            var top = left <= waiting - left;
-            var size = (int)(top ? left : waiting - left);
-            Span<int> kept = size <= 64 ? stackalloc int[size] : new int[size];
-            var count = 0;
-            foreach (var i in scope)
+            var (above, equal) = Rank(keys, m, buffer);
+            // Equal fractions matter only when their group straddles the cut (some of them get a cent and some do not):
+            // a group entirely before it (above + equal <= left) or after it (above >= left) is served the same in any order.
+            var tied = false;
+            for (var a = 0; a < m; a++)
             {
-                if (fraction[i] < 0)
-                {
-                    continue;
-                }
-
-                // top: keep the lines served first (best first); otherwise the lines served last (worst first).
-                if (count == size && (size == 0 || (top ? !Ahead(lines, tie, fraction, i, kept[size - 1]) : !Ahead(lines, tie, fraction, kept[size - 1], i))))
-                {
-                    continue;
-                }
-
-                var j = count < size ? count++ : size - 1;
-                for (; j > 0 && (top ? Ahead(lines, tie, fraction, i, kept[j - 1]) : Ahead(lines, tie, fraction, kept[j - 1], i)); j--)
-                {
-                    kept[j] = kept[j - 1];
-                }
-
-                kept[j] = i;
+                tied |= (keys[a] >= 0) & (above[a] < left) & (above[a] + equal[a] > left);
             }
 
-            if (top)
+            if (tied)
             {
-                foreach (var i in kept)
-                {
-                    share[i]++;
-                }
-
+                SpreadTied(lines, scope, tie, share, keys, above, equal, left);
                 return;
             }
 
-            foreach (var i in scope)
+            // No two waiting lines share a fraction: a line gets a cent when fewer than left lines have a larger one.
+            for (var a = 0; a < m; a++)
             {
-                if (fraction[i] >= 0 && !kept.Contains(i))
+                share[scope[a]] += (long)(((ulong)~keys[a] & (ulong)(above[a] - left)) >> 63); // waiting and ahead < left, no branch
+            }
+        }
+
+        /// <summary><see cref="Spread"/> when waiting lines share a fraction: the equal ones are ordered one by one.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void SpreadTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, long[] tie, long[] share, ReadOnlySpan<long> keys, long[] above, long[] equal, long left)
+        {
+            for (var a = 0; a < scope.Length; a++)
+            {
+                var fa = keys[a];
+                if (fa < 0)
                 {
-                    share[i]++;
+                    continue; // not waiting (nothing left to discount)
+                }
+
+                var ahead = above[a];
+                if (equal[a] > 1)
+                {
+                    for (var b = 0; b < scope.Length; b++)
+                    {
+                        if (b != a && keys[b] == fa)
+                        {
+                            ahead += AheadOnTie(lines, tie, scope[b], scope[a]) ? 1 : 0;
+                        }
+                    }
+                }
+
+                if (ahead < left)
+                {
+                    share[scope[a]]++;
                 }
             }
+        }
+
+        /// <summary>
+        /// For each of the first <paramref name="m"/> <paramref name="keys"/> (a multiple of 8 long, padded with
+        /// <see cref="long.MinValue"/>), how many keys are above it and how many equal it (itself included): every pair
+        /// compared without branches, eight keys (four without 512-bit vectors) against one at a time.
+        /// </summary>
+        private static (long[] Above, long[] Equal) Rank(ReadOnlySpan<long> keys, int m, PricingBuffer buffer)
+        {
+            var above = buffer.Above;
+            var equal = buffer.Equal;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ref var first = ref MemoryMarshal.GetReference(keys);
+                for (var a = 0; a < m; a += 8)
+                {
+                    var mine = Vector512.LoadUnsafe(ref first, (nuint)a);
+                    var over = Vector512<long>.Zero;
+                    var same = Vector512<long>.Zero;
+                    for (var b = 0; b < m; b++)
+                    {
+                        var other = Vector512.Create(keys[b]);
+                        over -= Vector512.GreaterThan(other, mine);
+                        same -= Vector512.Equals(other, mine);
+                    }
+
+                    over.CopyTo(above, a);
+                    same.CopyTo(equal, a);
+                }
+
+                return (above, equal);
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref var first = ref MemoryMarshal.GetReference(keys);
+                for (var a = 0; a < m; a += 4)
+                {
+                    var mine = Vector256.LoadUnsafe(ref first, (nuint)a);
+                    var over = Vector256<long>.Zero;
+                    var same = Vector256<long>.Zero;
+                    for (var b = 0; b < m; b++)
+                    {
+                        var other = Vector256.Create(keys[b]);
+                        over -= Vector256.GreaterThan(other, mine);
+                        same -= Vector256.Equals(other, mine);
+                    }
+
+                    over.CopyTo(above, a);
+                    same.CopyTo(equal, a);
+                }
+
+                return (above, equal);
+            }
+
+            for (var a = 0; a < m; a++)
+            {
+                long over = 0, same = 0;
+                for (var b = 0; b < m; b++)
+                {
+                    over += keys[b] > keys[a] ? 1 : 0;
+                    same += keys[b] == keys[a] ? 1 : 0;
+                }
+
+                (above[a], equal[a]) = (over, same);
+            }
+
+            return (above, equal);
         }
 
         /// <summary>Whether line <paramref name="a"/> is served before line <paramref name="b"/> (<paramref name="a"/> &lt; <paramref name="b"/> positions on full ties).</summary>
@@ -599,7 +776,7 @@ public sealed class PricingEngine
 
         private static bool AheadOnTie(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
-            var bySku = string.CompareOrdinal(lines[a].Sku, lines[b].Sku);
+            var bySku = PricingLine.CompareSku(in lines[a], in lines[b]);
             return bySku != 0 ? bySku < 0 : tie[a] != tie[b] ? tie[a] < tie[b] : a < b;
         }
 
@@ -643,7 +820,7 @@ public sealed class PricingEngine
                 }
             }
 
-            Spread(lines, scope, weight, share, fraction, discount - given);
+            Spread(lines, scope, weight, share, fraction, discount - given, buffer);
         }
 
         /// <summary>
@@ -763,10 +940,53 @@ public sealed class PricingEngine
             return total;
         }
 
+        /// <summary>
+        /// ⌊<paramref name="cost"/> / <paramref name="quantity"/>⌋ for a cost ≥ 0 by one multiplication with the line's
+        /// 1 / quantity, corrected without branches (the estimate is off by at most one for costs below 2⁴⁰; the division
+        /// otherwise, and as a check).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long PerUnit(long cost, long quantity, double inverse)
+        {
+            var estimate = double.ConvertToIntegerNative<long>(cost * inverse); // checked below
+            var rest = cost - (estimate * quantity);
+            var under = rest >> 63;
+            estimate += under;
+            rest += quantity & under;
+            var over = (quantity - 1 - rest) >> 63;
+            estimate -= over;
+            rest -= quantity & over;
+            return cost < 1L << 40 && (ulong)rest < (ulong)quantity ? estimate : cost / quantity;
+        }
+
+        /// <summary>The cheapest-first order of <see cref="FreeUnits"/> when open lines share a unit price: the equal ones by item id, then position.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, int[] index, long[] above, long[] equal, int[] order, int m)
+        {
+            for (var a = 0; a < m; a++)
+            {
+                var pa = keys[a];
+                var ahead = (int)above[a];
+                if (equal[a] > 1)
+                {
+                    for (var b = 0; b < m; b++)
+                    {
+                        if (b != a && keys[b] == pa)
+                        {
+                            var bySku = PricingLine.CompareSku(in lines[index[b]], in lines[index[a]]);
+                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
+                        }
+                    }
+                }
+
+                order[ahead] = index[a];
+            }
+        }
+
         /// <summary>Tie-break between two lines: item id, then <paramref name="tie"/> (what the line still costs, or its weight).</summary>
         private static bool Before(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
-            var bySku = string.CompareOrdinal(lines[a].Sku, lines[b].Sku);
+            var bySku = PricingLine.CompareSku(in lines[a], in lines[b]);
             return bySku != 0 ? bySku < 0 : tie[a] < tie[b];
         }
 
@@ -776,16 +996,24 @@ public sealed class PricingEngine
             var remaining = buffer.Remaining;
             var share = buffer.Share;
             var perUnit = buffer.Units;
-            var open = buffer.Open;
+
+            // The open lines (still costing something) with their unit prices, gathered without branches; the keys are the
+            // negated unit prices (the cheaper, the larger).
+            var all = buffer.Keys;
+            var index = buffer.Index;
             long units = 0;
+            var m = 0;
             foreach (var i in scope)
             {
-                open[i] = remaining[i] > 0;
-                if (open[i])
-                {
-                    units += lines[i].Quantity;
-                    perUnit[i] = Math.Min(lines[i].UnitCents, remaining[i] / lines[i].Quantity);
-                }
+                var cost = remaining[i];
+                var quantity = lines[i].Quantity;
+                var unit = Math.Min(lines[i].UnitCents, PerUnit(cost, quantity, lines[i].InverseQuantity));
+                perUnit[i] = unit;
+                all[m] = -unit;
+                index[m] = i;
+                var open = cost > 0 ? 1 : 0;
+                units += quantity & -open;
+                m += open;
             }
 
             var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
@@ -796,44 +1024,26 @@ public sealed class PricingEngine
             }
 
             // The open lines cheapest first, ties by item id, then position (line order never matters): each line's place
-            // is the number of lines ahead of it, counted without branches on the prices (ties, rare, settled one by one).
-            Span<long> price = scope.Length <= 64 ? stackalloc long[scope.Length] : new long[scope.Length];
-            Span<int> index = scope.Length <= 64 ? stackalloc int[scope.Length] : new int[scope.Length];
-            Span<int> order = scope.Length <= 64 ? stackalloc int[scope.Length] : new int[scope.Length];
-            var m = 0;
-            foreach (var i in scope)
-            {
-                if (open[i])
-                {
-                    (price[m], index[m]) = (perUnit[i], i);
-                    m++;
-                }
-            }
-
-            price = price[..m];
+            // is the number of lines ahead of it, counted eight (or four) at a time without branches; ties, rare, settled one by one.
+            var keys = buffer.KeysFor(m);
+            var order = buffer.Order;
+            var (above, equal) = Rank(keys, m, buffer);
+            var tied = false;
             for (var a = 0; a < m; a++)
             {
-                var pa = price[a];
-                int ahead = 0, equal = 0;
-                foreach (var pb in price)
-                {
-                    ahead += pb < pa ? 1 : 0;
-                    equal += pb == pa ? 1 : 0;
-                }
+                tied |= equal[a] > 1;
+            }
 
-                if (equal > 1)
+            if (tied)
+            {
+                OrderTied(lines, keys, index, above, equal, order, m);
+            }
+            else
+            {
+                for (var a = 0; a < m; a++)
                 {
-                    for (var b = 0; b < m; b++)
-                    {
-                        if (b != a && price[b] == pa)
-                        {
-                            var bySku = string.CompareOrdinal(lines[index[b]].Sku, lines[index[a]].Sku);
-                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
-                        }
-                    }
+                    order[above[a]] = index[a];
                 }
-
-                order[ahead] = index[a];
             }
 
             for (var t = 0; free > 0; t++)

@@ -112,3 +112,89 @@ public class PricingResolvedLinesTests
         Assert.Empty(result.AppliedRules);
     }
 }
+
+public class PricingLineSkuOrderTests
+{
+    [Fact]
+    public void CompareSku_RandomIdsSharingLongPrefixes_SameSignAsOrdinalComparison()
+    {
+        // Ids from a tiny alphabet (U+0000 and a character above U+7FFF included) and lengths 0-11, so the packed first
+        // eight characters tie often and the full comparison decides; the sign must always be CompareOrdinal's.
+        var engine = new PricingEngine([]);
+        var alphabet = new[] { '\0', 'a', 'b', '\uFFFD' };
+        var random = new Random(17);
+        string RandomId() => new([.. Enumerable.Range(0, random.Next(12)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+        var decidedByPack = 0;
+        for (var trial = 0; trial < 20_000; trial++)
+        {
+            var (x, y) = (RandomId(), random.Next(4) == 0 ? null : RandomId());
+            y ??= x.Length > 0 ? x[..^1] : x; // prefixes too
+            var a = engine.Resolve(new BasketLine(x, "c", 1, 1));
+            var b = engine.Resolve(new BasketLine(y, "c", 1, 1));
+            Assert.Equal(Math.Sign(string.CompareOrdinal(x, y)), PricingLine.CompareSku(in a, in b));
+            Assert.Equal(Math.Sign(string.CompareOrdinal(y, x)), PricingLine.CompareSku(in b, in a));
+            decidedByPack += a.SkuHead != b.SkuHead || a.SkuNext != b.SkuNext ? 1 : 0;
+        }
+
+        Assert.InRange(decidedByPack, 1_000, 19_000); // both paths taken
+    }
+}
+
+public class PricingLargeBasketTests
+{
+    [Fact]
+    public void Price_BasketsOfMoreThan64Lines_DiscountOnlyScopeLinesAndIgnoreLineOrder()
+    {
+        // Rule line sets are bitsets of 64 lines a word: baskets of 65-200 lines cross the word boundary.
+        var random = new Random(31);
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var rules = PricingEngineTests.RandomRules(random);
+            var engine = new PricingEngine(rules);
+            var basket = new List<BasketLine>();
+            while (basket.Count < 65 + random.Next(136))
+            {
+                basket.AddRange(PricingEngineTests.RandomBasket(random));
+            }
+
+            var context = PricingEngineTests.RandomContext(random, rules);
+            var result = engine.Price(basket, context);
+
+            Assert.True(result.TotalDiscount <= result.Subtotal);
+            Assert.Equal(result.TotalDiscount, result.Discounts.Sum(d => d.Amount));
+            foreach (var d in result.Discounts)
+            {
+                var rule = rules.Single(r => r.Id == d.RuleId);
+                var line = basket[d.Line];
+                Assert.True(rule.WholeCart || rule.Skus?.Contains(line.Sku) == true || rule.Categories?.Contains(line.Category) == true
+                    || (line.Brand is { } brand && rule.Brands?.Contains(brand) == true), $"trial {trial}: {d.RuleId} discounted line {d.Line} outside its scope");
+            }
+
+            var shuffled = basket.OrderBy(_ => random.Next()).ToList();
+            var again = engine.Price(shuffled, context);
+            Assert.Equal(result.TotalDiscount, again.TotalDiscount);
+            Assert.Equal(result.AppliedRules, again.AppliedRules);
+        }
+    }
+
+    [Fact]
+    public void Price_CategoryPercentOverMoreThan64Lines_IsThePercentOfEveryCategoryLine()
+    {
+        // Known answer: 10% of what the category's lines cost, rounded half up to the cent, whatever their positions.
+        var random = new Random(5);
+        var engine = new PricingEngine([new PromotionRule("p", PromotionKind.PercentOff, Categories: new HashSet<string> { "Dairy" }, Percent: 0.1m)]);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var basket = Enumerable.Range(0, 60 + random.Next(140))
+                .Select(i => new BasketLine($"s{random.Next(500)}", random.Next(3) == 0 ? "Dairy" : "Bakery", random.Next(1000, 5000) / 100m, random.Next(1, 4)))
+                .ToList();
+            var dairy = basket.Where(l => l.Category == "Dairy").Sum(l => l.UnitPrice * l.Quantity);
+
+            var result = engine.Price(basket);
+
+            Assert.Equal(Math.Round(dairy * 0.1m, 2, MidpointRounding.AwayFromZero), result.TotalDiscount);
+            Assert.All(result.Discounts, d => Assert.Equal("Dairy", basket[d.Line].Category));
+            Assert.Equal(basket.Count(l => l.Category == "Dairy"), result.Discounts.Count); // each costs 10.00 or more: every one gets a share
+        }
+    }
+}
