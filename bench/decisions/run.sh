@@ -14,7 +14,7 @@ export PP_KEY="bench-admin-key-0123456789abcdef"
 ./promopilot quickstart --db "$work/store.duckdb" >/dev/null 2>&1
 ./promopilot decide fit-effect --db "$work/store.duckdb" --campaign hillstrom_email_2008 --outcome conversion --out "$work/effect.json" >/dev/null
 python3 $here/campaigns.py > "$work/campaigns.json"
-cli=src/PromoPilot.Cli/bin/Release/net10.0/linux-x64/promopilot.dll
+cli=${PP_CLI:-src/PromoPilot.Cli/bin/Release/net10.0/linux-x64/promopilot.dll} # PP_CLI: another build to compare
 command -v redis-server >/dev/null && { redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no >/dev/null; }
 
 serve() { # serve NAME [extra args]: starts a server on :5199 with the campaigns loaded
@@ -22,7 +22,7 @@ serve() { # serve NAME [extra args]: starts a server on :5199 with the campaigns
   rm -f "$work/$name.duckdb"; cp "$work/store.duckdb" "$work/$name.duckdb"; cp "$work/store.duckdb.key" "$work/$name.duckdb.key"
   # The settings docs/decision-service.md recommends for serve: server GC without dynamic heap adaptation (DATAS),
   # dynamic PGO on. PP_SERVER_ENV=" " runs the CLI's own defaults (workstation GC, src/PromoPilot.Cli/PromoPilot.Cli.csproj).
-  # PP_SERVE_ARGS adds serve flags (e.g. --inline-scheduling).
+  # PP_SERVE_ARGS adds serve flags (e.g. --redis-prefix x).
   env DOTNET_TieredPGO=1 ${PP_SERVER_ENV-DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0} dotnet $cli serve --urls http://127.0.0.1:5199 --db "$work/$name.duckdb" --admin-key "$PP_KEY" \
     --effect-model "$work/effect.json" --rate-limit 10000000 ${PP_SERVE_ARGS-} "$@" >"$work/$name.log" 2>&1 &
   server=$!

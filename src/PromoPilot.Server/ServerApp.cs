@@ -58,7 +58,6 @@ public static class ServerApp
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineScheduling);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Logging.ClearProviders();
         if (options.JsonLogs)

@@ -42,14 +42,6 @@ public sealed class ServerOptions
     /// <summary>How often campaigns, experiments and spend are re-read (changes made by other servers). Default 2 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Run request handlers on the socket threads rather than handing each request to the thread pool (Kestrel's
-    /// <c>UnsafePreferInlineScheduling</c>). Saves a thread hop per request on a decision-serving node; a handler that
-    /// blocks (a slow dashboard page on the embedded store) then holds up the other connections of its socket thread, so
-    /// it is off by default. Default false.
-    /// </summary>
-    public bool InlineScheduling { get; set; }
-
     /// <summary>Write structured (JSON) logs; else plain console lines.</summary>
     public bool JsonLogs { get; set; } = true;
 }

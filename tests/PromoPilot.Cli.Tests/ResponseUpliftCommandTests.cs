@@ -19,9 +19,10 @@ public class ResponseUpliftCommandTests
         var (code, stdout, stderr) = CliRunner.Run("response", "eval", "--dataset", "mapped", "--input", path, "--label", "label", "--json");
         Assert.True(code == 0, stderr);
         var result = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test"], result.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test", "train_seconds"], result.EnumerateObject().Select(p => p.Name));
         Assert.Equal(480, result.GetProperty("rows_train").GetInt32());
         Assert.True(result.GetProperty("auc").GetDouble() > 0.75);
+        Assert.InRange(result.GetProperty("train_seconds").GetDouble(), 1e-6, result.GetProperty("fit_seconds").GetDouble());
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public class ResponseUpliftCommandTests
         var (code, stdout, stderr) = CliRunner.Run("response", "eval", "--dataset", "mapped", "--input", path, "--label", "label", "--explain", "--json");
         Assert.True(code == 0, stderr);
         var result = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test", "importance"], result.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test", "train_seconds", "importance"], result.EnumerateObject().Select(p => p.Name));
         var importance = result.GetProperty("importance").EnumerateArray().ToArray();
         Assert.Equal(["a", "noise"], importance.Select(i => i.GetProperty("feature").GetString()));
         Assert.True(importance[0].GetProperty("auc_drop").GetDouble() > 0.1);

@@ -90,7 +90,7 @@ public class UpliftModelCommandTests
 
         Assert.True(code == 0, stderr);
         var result = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test"], result.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "auc", "logloss", "brier", "accuracy", "fit_seconds", "rows_train", "rows_test", "train_seconds"], result.EnumerateObject().Select(p => p.Name));
         Assert.Equal("ffm", result.GetProperty("model").GetString());
         Assert.True(result.GetProperty("auc").GetDouble() > 0.7, stdout);
     }

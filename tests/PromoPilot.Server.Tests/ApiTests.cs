@@ -337,26 +337,6 @@ public sealed class ApiTests : IAsyncLifetime
     }
 }
 
-public sealed class InlineSchedulingTests
-{
-    [Fact]
-    public async Task Server_WithInlineScheduling_DecidesRedeemsAndAnswersConcurrentClients()
-    {
-        await using var server = await TestServer.StartAsync(inlineScheduling: true);
-        var campaign = new { id = "inline", name = "inline", status = "live", holdout_fraction = 0.0, offers = new[] { new { id = "ten", type = "amount_off", amount = 10m } } };
-        Assert.Equal(System.Net.HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/v1/campaigns", TestServer.AdminKey, campaign)).StatusCode);
-
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 64).Select(async i =>
-            await TestServer.JsonAsync(await server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, new { user_id = $"u{i}", placement = "home" }))));
-        var id = decisions[0]["decision_id"]!.GetValue<string>();
-        var redeem = await TestServer.JsonAsync(await server.SendAsync(HttpMethod.Post, $"/v1/decisions/{id}/redeem", TestServer.AdminKey, new { offer_id = "ten" }));
-
-        Assert.All(decisions, d => Assert.Equal("ten", d["offers"]![0]!["offer_id"]!.GetValue<string>()));
-        Assert.Equal(64, decisions.Select(d => d["decision_id"]!.GetValue<string>()).Distinct().Count());
-        Assert.Equal(10m, redeem["amount"]!.GetValue<decimal>());
-    }
-}
-
 public sealed class RateLimitTests
 {
     [Fact]

@@ -39,7 +39,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public DuckDbServingStore Store { get; }
 
-    public static async Task<TestServer> StartAsync(int rateLimit = 100_000, long maxBodyBytes = 1 << 20, IOnlineState? state = null, Func<Ingestion.Pseudonymizer>? pseudonymizer = null, bool inlineScheduling = false)
+    public static async Task<TestServer> StartAsync(int rateLimit = 100_000, long maxBodyBytes = 1 << 20, IOnlineState? state = null, Func<Ingestion.Pseudonymizer>? pseudonymizer = null)
     {
         var folder = new TempFolder();
         var store = DuckDbServingStore.Open(Path.Combine(folder.Path, "serve.duckdb"));
@@ -48,7 +48,7 @@ public sealed class TestServer : IAsyncDisposable
             new UserSnapshot("loyal", new CustomerProfile(1, 10, 8, 800, 100, 500, 20, 5, 5, 5, "Champions", 0.1, 0.1, 1, 30, 5, [new ShareOf("Bakery", 0.6)], [])),
             new UserSnapshot("lapsed", new CustomerProfile(2, 200, 2, 80, 40, 600, 90, 1, 2, 2, "At risk", 0, 0, 0, 2, 0, [], [])),
         ]);
-        var options = new ServerOptions { Urls = "http://127.0.0.1:0", AdminKey = AdminKey, RateLimitPerSecond = rateLimit, MaxBodyBytes = maxBodyBytes, JsonLogs = false, InlineScheduling = inlineScheduling };
+        var options = new ServerOptions { Urls = "http://127.0.0.1:0", AdminKey = AdminKey, RateLimitPerSecond = rateLimit, MaxBodyBytes = maxBodyBytes, JsonLogs = false };
         var components = new ServingComponents(store, state ?? new InProcessOnlineState(TimeProvider.System), users, DecisionRuleContext.Schema(), Pseudonymizer: pseudonymizer);
         var app = await ServerApp.BuildAsync(options, components);
         await app.StartAsync();

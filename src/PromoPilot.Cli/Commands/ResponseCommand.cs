@@ -29,7 +29,7 @@ internal static class ResponseCommand
         var iterations = new Option<int>("--iterations") { Description = "Most boosting rounds (early stopping may end sooner).", DefaultValueFactory = _ => 500 };
         var leaves = new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => 127 };
         var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => 0.08 };
-        var earlyStopping = new Option<int>("--early-stopping") { Description = "Stop when the validation log loss has not improved for this many rounds (0 = off); the model keeps the best round.", DefaultValueFactory = _ => 20 };
+        var earlyStopping = new Option<int>("--early-stopping") { Description = "Stop when the validation log loss has not improved for this many rounds (0 = off); the model keeps the best round.", DefaultValueFactory = _ => 10 };
         var minLeaf = new Option<int>("--min-leaf") { Description = "Fewest rows in a leaf.", DefaultValueFactory = _ => 10 };
         var explain = new Option<bool>("--explain") { Description = "Add permutation feature importance on the test rows (JSON field 'importance', after the contract fields)." };
         var json = CommonOptions.Json();
@@ -94,7 +94,8 @@ internal static class ResponseCommand
                 ClassificationMetrics.Accuracy(y, p),
                 fitSeconds,
                 split.Train.Length,
-                split.Test.Length);
+                split.Test.Length,
+                fitted.TrainingTime.TotalSeconds);
             var importance = parse.GetValue(explain)
                 ? ResponseExplainer.PermutationImportance(fitted, features.Take(split.Test), y, new PermutationImportanceOptions { Seed = parse.GetValue(seed) })
                 : null;
@@ -134,5 +135,5 @@ internal static class ResponseCommand
         return command;
     }
 
-    private sealed record ResponseReport(string Model, double Auc, double Logloss, double Brier, double Accuracy, double FitSeconds, int RowsTrain, int RowsTest);
+    private sealed record ResponseReport(string Model, double Auc, double Logloss, double Brier, double Accuracy, double FitSeconds, int RowsTrain, int RowsTest, double TrainSeconds);
 }

@@ -25,16 +25,15 @@ internal static class ServeCommand
         var adminKey = new Option<string?>("--admin-key") { Description = "An admin API key to accept (also PROMOPILOT_ADMIN_KEY); one is generated and printed when no key exists." };
         var model = new Option<string?>("--effect-model") { Description = "The effect model that scores offers (promopilot decide fit-effect)." };
         var rateLimit = new Option<int?>("--rate-limit") { Description = "Requests per second per key (default 100000)." };
-        var inline = new Option<bool>("--inline-scheduling") { Description = "Run handlers on the socket threads (a decision-serving node; see docs/decision-service.md)." };
         var command = new Command("serve", "Runs the decision service: /v1 API, OpenAPI at /openapi/v1.json (UI at /docs), /health, /metrics.")
         {
-            urls, db, redis, redisPrefix, postgres, adminKey, model, rateLimit, inline,
+            urls, db, redis, redisPrefix, postgres, adminKey, model, rateLimit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                var options = Options(parse.GetValue(urls), parse.GetValue(db), parse.GetValue(redis), parse.GetValue(redisPrefix), parse.GetValue(postgres), parse.GetValue(adminKey), parse.GetValue(model), parse.GetValue(rateLimit), parse.GetValue(inline));
+                var options = Options(parse.GetValue(urls), parse.GetValue(db), parse.GetValue(redis), parse.GetValue(redisPrefix), parse.GetValue(postgres), parse.GetValue(adminKey), parse.GetValue(model), parse.GetValue(rateLimit));
                 await RunAsync(console, options, cancellationToken);
                 return 0;
             }
@@ -48,7 +47,7 @@ internal static class ServeCommand
     }
 
     /// <summary>appsettings.json (section PromoPilot) &lt; environment (PROMOPILOT__URLS, ...) &lt; flags.</summary>
-    private static ServerOptions Options(string? urls, string? db, string? redis, string? redisPrefix, string? postgres, string? adminKey, string? model, int? rateLimit, bool inlineScheduling)
+    private static ServerOptions Options(string? urls, string? db, string? redis, string? redisPrefix, string? postgres, string? adminKey, string? model, int? rateLimit)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.GetFullPath("appsettings.json"), optional: true)
@@ -64,7 +63,6 @@ internal static class ServeCommand
         options.AdminKey = adminKey ?? Environment.GetEnvironmentVariable("PROMOPILOT_ADMIN_KEY") ?? options.AdminKey;
         options.EffectModel = model ?? options.EffectModel;
         options.RateLimitPerSecond = rateLimit ?? options.RateLimitPerSecond;
-        options.InlineScheduling |= inlineScheduling;
         if (options.RateLimitPerSecond < 1)
         {
             throw new ArgumentException($"--rate-limit must be at least 1, not {options.RateLimitPerSecond}");

@@ -127,6 +127,7 @@ public static class ResponseTrainer
         var train = ResponseModel.Data(ml, options.Learner, encoder, encoder.Encode(fitTable), fitLabels);
         var validX = encoder.Encode(validTable);
         var valid = ResponseModel.Data(ml, options.Learner, encoder, validX, validLabels);
+        var training = System.Diagnostics.Stopwatch.StartNew();
         ITransformer model = options.Learner switch
         {
             ResponseLearner.LightGbm => ml.BinaryClassification.Trainers.LightGbm(MlNet.LightGbmBinary(options.Trees, options.Seed, weighted: false)).Fit(train, valid),
@@ -140,6 +141,7 @@ public static class ResponseTrainer
             ResponseLearner.Ffm => ml.BinaryClassification.Trainers.FieldAwareFactorizationMachine(FfmTrainerOptions(options, FieldData.Fields(encoder).Length)).Fit(train),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Learner, "unknown learner."),
         };
+        var trainingTime = training.Elapsed;
 
         // Tree ensembles are read once into the direct evaluator and the validation rows scored by it (ML.NET's
         // Transform gives the same scores, tests to 1e-9, but slowly and twice: docs/BENCHMARKS.md, "Response fit time").
@@ -153,7 +155,7 @@ public static class ResponseTrainer
         };
         var result = new ResponseModel(ml, model, encoder, calibrator, options, compiled);
         double[] validProbabilities = compiled is { } d ? [.. validScores.Select(v => result.FromScore((float)v, d.Platt))] : result.Probabilities(valid);
-        return result with { Reliability = ReliabilityTable.Build(validLabels, validProbabilities) };
+        return result with { Reliability = ReliabilityTable.Build(validLabels, validProbabilities), TrainingTime = trainingTime };
     }
 
     private static FieldAwareFactorizationMachineTrainer.Options FfmTrainerOptions(ResponseOptions options, int fields) => new()
@@ -226,6 +228,13 @@ public sealed record ResponseModel
 
     /// <summary>Reliability table of the calibrated probabilities on the validation split.</summary>
     public IReadOnlyList<ReliabilityBin> Reliability { get; init; } = [];
+
+    /// <summary>
+    /// Time spent in the learner's own training call when fitted (the data handed to the learner and the boosting,
+    /// early stopping included; not the encoding, validation split or calibration): the span a reference library's
+    /// <c>fit</c> on an encoded matrix covers. Zero for a loaded model.
+    /// </summary>
+    public TimeSpan TrainingTime { get; init; }
 
     /// <summary>
     /// Calibrated probabilities of a positive response, one per row (batch scoring; safe to call from several
