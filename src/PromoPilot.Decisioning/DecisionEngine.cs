@@ -395,7 +395,8 @@ public sealed class DecisionEngine
         return new OfferDecision(rank, offer.Campaign.Id, offer.Id, offer.TypeName, definition.Name, definition.CostPerRedemption, featured, score);
     }
 
-    private static string Snake(OfferType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
+    /// <summary>An offer type as decisions name it (snake_case).</summary>
+    internal static string Snake(OfferType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
 
     /// <summary><see cref="ScoreComponents"/> before they are kept: a decision scores every offer but keeps few.</summary>
     private readonly record struct ScoreParts(double P0, double Uplift, double IncrementalMargin, double ExpectedCost, double Profit, double Priority, double Affinity, double Total)

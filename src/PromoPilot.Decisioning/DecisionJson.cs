@@ -31,19 +31,14 @@ public static class DecisionJson
     /// <summary>The decision as the API answers it.</summary>
     public static string Serialize(Decision decision) => Encoding.UTF8.GetString(Buffered(decision).WrittenSpan);
 
-    /// <summary>The decision as UTF-8 JSON, ready for a response body.</summary>
-    public static byte[] SerializeToUtf8(Decision decision) => Buffered(decision).WrittenSpan.ToArray();
-
     /// <summary>
     /// The decision as UTF-8 JSON in a buffer owned by the calling thread, valid until the thread's next call: copy it out
     /// before any await.
     /// </summary>
     public static ReadOnlySpan<byte> SerializeToThreadBuffer(Decision decision) => Buffered(decision).WrittenSpan;
 
-    /// <summary>Writes the decision to <paramref name="output"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, Decision decision)
+    private static void Write(IBufferWriter<byte> output, Decision decision)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(decision);
         var writer = t_writer ??= new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true }); // the structure is fixed here and tested
         writer.Reset(output);

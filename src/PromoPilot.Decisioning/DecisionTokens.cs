@@ -25,7 +25,7 @@ public sealed class DecisionTokens : IDisposable
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     // An AesGcm instance must not be used by two threads at once, so each thread gets its own, with its own nonces.
-    private readonly ThreadLocal<Sealer> _aes;
+    private readonly ThreadLocal<Sealer> _sealers;
 
     /// <param name="key">32 random bytes.</param>
     public DecisionTokens(ReadOnlySpan<byte> key)
@@ -36,7 +36,7 @@ public sealed class DecisionTokens : IDisposable
         }
 
         var copy = key.ToArray();
-        _aes = new ThreadLocal<Sealer>(() => new Sealer(new AesGcm(copy, TagBytes)), trackAllValues: true);
+        _sealers = new ThreadLocal<Sealer>(() => new Sealer(new AesGcm(copy, TagBytes)), trackAllValues: true);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed class DecisionTokens : IDisposable
         var plain = buffer.Slice(sealedLength, plainLength);
         DecisionRecordCodec.Write(record, plain);
         var sealedBytes = buffer[..sealedLength];
-        var sealer = _aes.Value!;
+        var sealer = _sealers.Value!;
         sealer.NextNonce(sealedBytes[..NonceBytes]);
         sealer.Aes.Encrypt(sealedBytes[..NonceBytes], plain, sealedBytes.Slice(NonceBytes, plainLength), sealedBytes[(NonceBytes + plainLength)..]);
         return string.Create(Prefix.Length + Base64Url.GetEncodedLength(sealedLength), sealedBytes, static (chars, bytes) =>
@@ -91,7 +91,7 @@ public sealed class DecisionTokens : IDisposable
         var plain = new byte[length - NonceBytes - TagBytes];
         try
         {
-            _aes.Value!.Aes.Decrypt(body[..NonceBytes], body.Slice(NonceBytes, plain.Length), body[^TagBytes..], plain);
+            _sealers.Value!.Aes.Decrypt(body[..NonceBytes], body.Slice(NonceBytes, plain.Length), body[^TagBytes..], plain);
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -103,12 +103,12 @@ public sealed class DecisionTokens : IDisposable
 
     public void Dispose()
     {
-        foreach (var sealer in _aes.Values)
+        foreach (var sealer in _sealers.Values)
         {
             sealer.Aes.Dispose();
         }
 
-        _aes.Dispose();
+        _sealers.Dispose();
     }
 
     /// <summary>

@@ -114,8 +114,8 @@ internal sealed class CompiledOffer(CompiledCampaign campaign, OfferDefinition d
 
     public string Id => Definition.Id;
 
-    /// <summary>The offer's type in snake_case, as decisions name it.</summary>
-    public string TypeName { get; } = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(definition.Type.ToString());
+    /// <summary>The offer's type as decisions name it, made once per catalog.</summary>
+    public string TypeName { get; } = DecisionEngine.Snake(definition.Type);
 
     public IReadOnlyList<string> Categories { get; } = definition.Scope?.Categories ?? [];
 

@@ -6,7 +6,8 @@ using PromoPilot.Server.Monitoring;
 namespace PromoPilot.Server;
 
 /// <summary>
-/// The service's own Prometheus metrics (request rates and latency histograms: <see cref="Http.RequestMetrics"/>): decisions by offer, redemptions by outcome, money redeemed, events, budget burn per campaign.
+/// The service's own Prometheus metrics (request rates and latency histograms: <see cref="Http.RequestMetrics"/>):
+/// decisions by offer, redemptions by outcome, money redeemed, events, budget burn per campaign.
 /// </summary>
 public sealed class ServerMetrics
 {

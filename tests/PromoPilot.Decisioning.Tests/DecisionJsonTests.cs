@@ -73,7 +73,7 @@ public class DecisionJsonTests
             var reference = JsonNode.Parse(JsonSerializer.Serialize(decision, Reference))!;
 
             AssertSame(reference, ours, "$");
-            Assert.Equal(DecisionJson.Serialize(decision), Encoding.UTF8.GetString(DecisionJson.SerializeToUtf8(decision)));
+            Assert.Equal(DecisionJson.Serialize(decision), Encoding.UTF8.GetString(DecisionJson.SerializeToThreadBuffer(decision)));
         }
     }
 

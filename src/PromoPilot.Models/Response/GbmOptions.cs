@@ -28,7 +28,7 @@ public sealed record GbmOptions
     /// <summary>
     /// Stop when the validation loss has not improved for this many rounds (0 = no early stopping); the model keeps the
     /// trees up to the best round, so a shorter patience changes the model only when the loss improves again after a
-    /// longer plateau, and saves the rounds trained past the best. Default 50 (`promopilot response eval` uses 20:
+    /// longer plateau, and saves the rounds trained past the best. Default 50 (`promopilot response eval` uses 10:
     /// docs/BENCHMARKS.md, "Response fit time").
     /// </summary>
     public int EarlyStoppingRounds { get; init; } = 50;

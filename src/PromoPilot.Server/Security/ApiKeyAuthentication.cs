@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using PromoPilot.Core.Serving;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PromoPilot.Core.Serving;
 using PromoPilot.Server.Http;
 
 namespace PromoPilot.Server.Security;
@@ -19,6 +19,10 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    // One principal per key, made on its first request (nothing in the pipeline changes a principal once made); a key
+    // reloaded from the store is a new object, so its ticket is made afresh.
+    private static readonly ConditionalWeakTable<StoredApiKey, AuthenticateResult> Tickets = new();
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,10 +41,6 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return Task.FromResult(Tickets.GetValue(key, static key => AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Id), new Claim(ClaimTypes.Role, key.Role), new Claim("key_name", key.Name)], SchemeName)), SchemeName))));
     }
-
-    // One principal per key, made on its first request (nothing in the pipeline changes a principal once made); a key
-    // reloaded from the store is a new object, so its ticket is made afresh.
-    private static readonly ConditionalWeakTable<StoredApiKey, AuthenticateResult> Tickets = new();
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
