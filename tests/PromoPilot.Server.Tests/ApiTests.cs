@@ -219,17 +219,24 @@ public sealed class ApiTests : IAsyncLifetime
     public async Task DecideAndRedeem_GrantsOnceThenReplays_AndStopsAtTheBudget()
     {
         Assert.Equal(HttpStatusCode.Created, (await _server.SendAsync(HttpMethod.Post, "/v1/campaigns", TestServer.AdminKey, Campaign("small", budget: 25))).StatusCode);
+        // Every decision is made before any redemption: a decision sees a spend snapshot refreshed every few seconds
+        // (after two redemptions it may stop offering "ten"), while redemption enforces the budget exactly.
+        var decisionIds = new List<string>();
+        foreach (var user in new[] { "user0", "user1", "user2", "user3", "z" })
+        {
+            var decision = await TestServer.JsonAsync(await _server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, new { user_id = user, placement = "home" }));
+            Assert.Equal("ten", decision["offers"]![0]!["offer_id"]!.GetValue<string>());
+            decisionIds.Add(decision["decision_id"]!.GetValue<string>());
+        }
+
         var granted = new List<decimal>();
         for (var i = 0; i < 4; i++)
         {
-            var decision = await TestServer.JsonAsync(await _server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, new { user_id = $"user{i}", placement = "home" }));
-            var id = decision["decision_id"]!.GetValue<string>();
-            Assert.Equal("ten", decision["offers"]![0]!["offer_id"]!.GetValue<string>());
-            var redeem = await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{id}/redeem", TestServer.AdminKey, new { offer_id = "ten" });
+            var redeem = await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{decisionIds[i]}/redeem", TestServer.AdminKey, new { offer_id = "ten" });
             if (i < 2)
             {
                 Assert.Equal(HttpStatusCode.OK, redeem.StatusCode);
-                var again = await TestServer.JsonAsync(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{id}/redeem", TestServer.AdminKey, new { offer_id = "ten" }));
+                var again = await TestServer.JsonAsync(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{decisionIds[i]}/redeem", TestServer.AdminKey, new { offer_id = "ten" }));
                 Assert.True(again["replayed"]!.GetValue<bool>());
                 granted.Add((await TestServer.JsonAsync(redeem))["amount"]!.GetValue<decimal>());
             }
@@ -245,11 +252,10 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(2, view["redemptions"]!.GetValue<long>());
 
         await AssertProblem(await _server.SendAsync(HttpMethod.Post, "/v1/decisions/nope/redeem", TestServer.AdminKey, new { offer_id = "ten" }), HttpStatusCode.NotFound);
-        var last = await TestServer.JsonAsync(await _server.SendAsync(HttpMethod.Post, "/v1/decisions", TestServer.AdminKey, new { user_id = "z", placement = "home" }));
-        await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{last["decision_id"]}/redeem", TestServer.AdminKey, new { offer_id = "other" }), HttpStatusCode.NotFound, "did not grant");
-        await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{last["decision_id"]}/redeem", TestServer.AdminKey, new { offer_id = "ten", amount = 11 }), HttpStatusCode.UnprocessableEntity, "more than offer");
+        var sealedId = decisionIds[4];
+        await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{sealedId}/redeem", TestServer.AdminKey, new { offer_id = "other" }), HttpStatusCode.NotFound, "did not grant");
+        await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{sealedId}/redeem", TestServer.AdminKey, new { offer_id = "ten", amount = 11 }), HttpStatusCode.UnprocessableEntity, "more than offer");
         // The id carries the grant sealed: an altered one is unknown, not a 500 and not a grant.
-        var sealedId = last["decision_id"]!.GetValue<string>();
         var altered = sealedId[..^3] + (sealedId[^3] == 'A' ? 'B' : 'A') + sealedId[^2..];
         await AssertProblem(await _server.SendAsync(HttpMethod.Post, $"/v1/decisions/{altered}/redeem", TestServer.AdminKey, new { offer_id = "ten" }), HttpStatusCode.NotFound, "not a decision id");
     }
