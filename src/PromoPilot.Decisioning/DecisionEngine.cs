@@ -21,6 +21,9 @@ public sealed class DecisionEngine
     private const string FrequencyCapCheck = "frequency_cap";
     private readonly Assigner[] _experiments;
     private readonly bool _needsOnlineFeatures;
+    // The model's prediction for a shopper the store does not know (no features): the same for all of them.
+    private readonly ShopperEffect? _coldStartEffect;
+    private readonly string _modelName;
 
     /// <exception cref="ArgumentException">The options are invalid (the message names each).</exception>
     public DecisionEngine(LiveCatalog catalog, LinearUpliftModel? model = null, IEnumerable<ExperimentDefinition>? experiments = null, DecisionOptions? options = null)
@@ -37,6 +40,8 @@ public sealed class DecisionEngine
         Model = model;
         _experiments = [.. (experiments ?? []).Select(e => new Assigner(e))];
         _needsOnlineFeatures = catalog.NeedsOnlineFeatures || _experiments.Any(e => e.Definition.Targeting is not null);
+        _coldStartEffect = model is null ? null : new ShopperEffect(model, NoFeatures);
+        _modelName = model is null ? "none" : $"linear_uplift({model.Values.Source})";
     }
 
     public LiveCatalog Catalog { get; }
@@ -58,7 +63,7 @@ public sealed class DecisionEngine
         var evaluation = Evaluate(request, user, online ?? NoFeatures, spend, now, everyOffer: true);
         var eligible = evaluation.Eligible!;
         eligible.Sort(BestFirst);
-        return new Ranking(eligible, (IReadOnlyList<TraceEntry>?)evaluation.Rejected ?? [], evaluation.Rejections, evaluation.ArmsById(), evaluation.Campaigns.Length, evaluation.OffersConsidered, evaluation.Prediction);
+        return new Ranking(eligible, (IReadOnlyList<TraceEntry>?)evaluation.Rejected ?? [], evaluation.Rejections, evaluation.Variants(), evaluation.Campaigns.Length, evaluation.OffersConsidered, evaluation.Effect?.Prediction);
     }
 
     /// <summary>Higher score first; ties by campaign id, then offer id.</summary>
@@ -83,9 +88,10 @@ public sealed class DecisionEngine
     {
         var context = new DecisionRuleContext(user, request, online);
         var campaigns = Catalog.ForPlacement(request.Placement);
-        var prediction = Model?.Predict(user?.Features ?? NoFeatures, withContributions: true);
+        var effect = Model is null ? null : user is null ? _coldStartEffect : user.EffectOf(Model);
+        var prediction = effect?.Prediction;
         var orderValue = (double)(user?.AverageOrderValue(Options.DefaultOrderValue) ?? Options.DefaultOrderValue);
-        var evaluation = new Evaluation(campaigns, prediction, everyOffer, everyOffer && request.Explain);
+        var evaluation = new Evaluation(campaigns, effect, orderValue, everyOffer, everyOffer && request.Explain);
         var cartValue = request.CartValue;
         // The user id's bytes once for every campaign's holdout test (ids are at most 256 characters).
         var userBytes = request.UserId.Length <= 256 ? stackalloc byte[768] : new byte[Encoding.UTF8.GetMaxByteCount(request.UserId.Length)];
@@ -127,10 +133,11 @@ public sealed class DecisionEngine
                 }
 
                 var score = Score(offer, user, prediction, orderValue);
-                ref var best = ref evaluation.Best[index];
-                if (best.Offer is null || score.Total > best.Score.Total || (score.Total == best.Score.Total && string.CompareOrdinal(offer.Id, best.Offer.Id) < 0))
+                var best = evaluation.BestOffers[index];
+                if (best is null || score.Total > evaluation.BestTotals[index] || (score.Total == evaluation.BestTotals[index] && string.CompareOrdinal(offer.Id, best.Id) < 0))
                 {
-                    best = new BestOffer(offer, score);
+                    evaluation.BestOffers[index] = offer;
+                    evaluation.BestTotals[index] = score.Total;
                 }
 
                 evaluation.Eligible?.Add(new Candidate(offer, score.ToComponents(), campaign.Passed));
@@ -161,43 +168,41 @@ public sealed class DecisionEngine
             ? await state.GetFeaturesAsync(request.UserId, cancellationToken).ConfigureAwait(false)
             : NoFeatures;
         var evaluation = Evaluate(request, user, online, spend, now, everyOffer: request.Explain);
-        var chosen = new List<(BestOffer Best, List<string> Reasons)>(request.Limit);
-        var capped = new List<TraceEntry>();
-        foreach (var index in evaluation.CampaignsByBestScore())
+        var order = evaluation.CampaignsByBestScore();
+        var capacity = Math.Max(Math.Min(request.Limit, order.Length), 1);
+        var offers = new List<OfferDecision>(capacity);
+        var entries = new List<TraceEntry>(capacity);
+        List<TraceEntry>? capped = null;
+        var prediction = evaluation.Effect?.Prediction;
+        foreach (var index in order)
         {
-            if (chosen.Count >= request.Limit)
+            if (offers.Count >= request.Limit)
             {
                 break;
             }
 
-            var best = evaluation.Best[index];
-            var campaign = best.Offer!.Campaign;
-            var reasons = new List<string>(campaign.Passed.Length + 1);
-            reasons.AddRange(campaign.Passed);
+            var offer = evaluation.BestOffers[index]!;
+            var campaign = offer.Campaign;
+            // The score is made again for the few offers kept rather than kept for every campaign's best.
+            var score = Score(offer, user, prediction, evaluation.OrderValue).ToComponents();
+            IReadOnlyList<string> reasons = campaign.PassedReasons;
             if (campaign.Definition.FrequencyCap is { } cap)
             {
-                var claim = new ImpressionClaim(request.UserId, campaign.Id, best.Offer.Id, cap.Count, TimeSpan.FromHours(cap.WindowHours));
+                var claim = new ImpressionClaim(request.UserId, campaign.Id, offer.Id, cap.Count, TimeSpan.FromHours(cap.WindowHours));
                 if (!await state.TryClaimImpressionAsync(claim, cancellationToken).ConfigureAwait(false))
                 {
-                    reasons.Add($"frequency_cap: {cap.Count} per {cap.WindowHours} h reached");
-                    capped.Add(new TraceEntry(campaign.Id, best.Offer.Id, "rejected", reasons, best.Score.ToComponents()));
+                    (capped ??= []).Add(new TraceEntry(campaign.Id, offer.Id, "rejected", campaign.CapReachedReasons!, score));
                     continue;
                 }
 
-                reasons.Add($"frequency_cap: {cap.Count} per {cap.WindowHours} h passed");
+                reasons = campaign.CapPassedReasons!;
             }
 
-            chosen.Add((best, reasons));
+            offers.Add(ToDecision(offers.Count + 1, offer, score, user));
+            entries.Add(new TraceEntry(campaign.Id, offer.Id, "selected", reasons, null)); // its score is on the offer
         }
 
-        var offers = new List<OfferDecision>(Math.Max(chosen.Count, 1));
-        var entries = new List<TraceEntry>(Math.Max(chosen.Count, 1));
-        foreach (var (best, reasons) in chosen)
-        {
-            offers.Add(ToDecision(offers.Count + 1, best.Offer!, best.Score.ToComponents(), user));
-            entries.Add(new TraceEntry(best.Offer!.Campaign.Id, best.Offer.Id, "selected", reasons, null)); // its score is on the offer
-        }
-
+        var selected = offers.Count;
         if (offers.Count == 0 && Options.Fallback is { } fallback)
         {
             offers.Add(new OfferDecision(1, FallbackCampaign, fallback.Id, Snake(fallback.Type), fallback.Name, fallback.CostPerRedemption, fallback.FeaturedItems ?? [], null, Fallback: true));
@@ -209,46 +214,37 @@ public sealed class DecisionEngine
             evaluation.Eligible!.Sort(BestFirst);
             foreach (var candidate in evaluation.Eligible)
             {
-                if (!chosen.Exists(c => ReferenceEquals(c.Best.Offer, candidate.Offer)))
+                // One offer per campaign is selected, so the campaign and offer ids name it.
+                if (!offers.Exists(o => !o.Fallback && o.CampaignId == candidate.CampaignId && o.OfferId == candidate.OfferId))
                 {
                     entries.Add(new TraceEntry(candidate.CampaignId, candidate.OfferId, "eligible", candidate.Reasons, candidate.Score));
                 }
             }
 
-            entries.AddRange(capped);
+            entries.AddRange(capped ?? []);
             entries.AddRange(evaluation.Rejected!);
         }
 
-        var rejections = new SortedDictionary<string, int>(evaluation.Rejections, StringComparer.Ordinal);
-        if (capped.Count > 0)
+        var rejections = evaluation.Rejections;
+        if (capped is not null)
         {
             rejections[FrequencyCapCheck] = rejections.GetValueOrDefault(FrequencyCapCheck) + capped.Count;
         }
 
-        var variants = evaluation.ArmsById(extra: _experiments.Length);
+        var variants = evaluation.Variants();
         foreach (var experiment in _experiments)
         {
             var assignment = experiment.Definition.Targeting is null ? experiment.Assign(request.UserId) : experiment.Assign(request.UserId, new DecisionRuleContext(user, request, online));
             if (assignment.Variant is { } variant)
             {
-                variants[assignment.ExperimentKey] = await state.GetOrAddAsync($"sticky:{assignment.ExperimentKey}:{request.UserId}", variant, TimeSpan.FromDays(90), cancellationToken).ConfigureAwait(false);
+                variants.Set(assignment.ExperimentKey, await state.GetOrAddAsync($"sticky:{assignment.ExperimentKey}:{request.UserId}", variant, TimeSpan.FromDays(90), cancellationToken).ConfigureAwait(false));
             }
         }
 
-        var contributions = chosen.Count > 0 && evaluation.Prediction is { } p ? Largest(p.Contributions) : [];
-        var trace = new DecisionTrace(Model is null ? "none" : $"linear_uplift({Model.Values.Source})", Catalog.Version, evaluation.Campaigns.Length, evaluation.OffersConsidered, rejections, entries, contributions);
+        var contributions = selected > 0 && evaluation.Effect is { } effect ? effect.Largest : [];
+        var trace = new DecisionTrace(Model is null ? "none" : _modelName, Catalog.Version, evaluation.Campaigns.Length, evaluation.OffersConsidered, rejections, entries, contributions);
         var items = user is null ? [] : user.Recommendations.Count <= Options.Items ? user.Recommendations : user.Recommendations.Take(Options.Items).ToList();
         return new Decision(decisionId, request.UserId, request.Placement, now, offers, items, variants, user is not null, trace);
-    }
-
-    /// <summary>The non-zero contributions, largest magnitude first (ties by feature name).</summary>
-    private static FeatureContribution[] Largest(IReadOnlyList<FeatureContribution> contributions)
-    {
-        var nonZero = contributions.Where(c => c.Contribution != 0).ToArray();
-        Array.Sort(nonZero, (a, b) => Math.Abs(b.Contribution).CompareTo(Math.Abs(a.Contribution)) is var byMagnitude && byMagnitude != 0
-            ? byMagnitude
-            : string.CompareOrdinal(a.Feature, b.Feature));
-        return nonZero;
     }
 
     /// <summary>The first check the campaign fails for this request, or null when it may serve the shopper.</summary>
@@ -404,23 +400,27 @@ public sealed class DecisionEngine
         public ScoreComponents ToComponents() => new(P0, Uplift, IncrementalMargin, ExpectedCost, Profit, Priority, Affinity, Total);
     }
 
-    /// <summary>A campaign's best eligible offer and its score (no offer when none is eligible).</summary>
-    private readonly record struct BestOffer(CompiledOffer? Offer, ScoreParts Score);
-
     /// <summary>What <see cref="Evaluate"/> found for one request.</summary>
-    private sealed class Evaluation(CompiledCampaign[] campaigns, EffectPrediction? prediction, bool everyOffer, bool explain)
+    private sealed class Evaluation(CompiledCampaign[] campaigns, ShopperEffect? effect, double orderValue, bool everyOffer, bool explain)
     {
         public CompiledCampaign[] Campaigns { get; } = campaigns;
 
-        public EffectPrediction? Prediction { get; } = prediction;
+        public ShopperEffect? Effect { get; } = effect;
 
-        /// <summary>Per campaign (by index): its best eligible offer.</summary>
-        public BestOffer[] Best { get; } = new BestOffer[campaigns.Length];
+        /// <summary>The order value scoring assumed for the shopper.</summary>
+        public double OrderValue { get; } = orderValue;
+
+        /// <summary>Per campaign (by index): its best eligible offer, null when none is.</summary>
+        public CompiledOffer?[] BestOffers { get; } = new CompiledOffer?[campaigns.Length];
+
+        /// <summary>Per campaign: the score total of its best eligible offer.</summary>
+        public double[] BestTotals { get; } = new double[campaigns.Length];
 
         /// <summary>Per campaign: treatment, holdout, or null when a check before the holdout rejected it.</summary>
         public string?[] Arms { get; } = new string?[campaigns.Length];
 
-        public Dictionary<string, int> Rejections { get; } = new(StringComparer.Ordinal);
+        /// <summary>Rejected offers by check, in key order as the trace lists them.</summary>
+        public SortedList<string, int> Rejections { get; } = new(StringComparer.Ordinal);
 
         public int OffersConsidered { get; set; }
 
@@ -436,41 +436,40 @@ public sealed class DecisionEngine
         public int[] CampaignsByBestScore()
         {
             var count = 0;
-            foreach (var best in Best)
+            foreach (var best in BestOffers)
             {
-                count += best.Offer is null ? 0 : 1;
+                count += best is null ? 0 : 1;
             }
 
+            // Insertion sort: a few campaigns per placement, and no comparison delegate to allocate.
             var order = new int[count];
             count = 0;
-            for (var i = 0; i < Best.Length; i++)
+            for (var i = 0; i < BestOffers.Length; i++)
             {
-                if (Best[i].Offer is not null)
+                if (BestOffers[i] is null)
                 {
-                    order[count++] = i;
+                    continue;
                 }
+
+                var at = count++;
+                while (at > 0 && Before(i, order[at - 1]))
+                {
+                    order[at] = order[at - 1];
+                    at--;
+                }
+
+                order[at] = i;
             }
 
-            Array.Sort(order, (a, b) => Best[b].Score.Total.CompareTo(Best[a].Score.Total) is var byScore && byScore != 0
-                ? byScore
-                : string.CompareOrdinal(Campaigns[a].Id, Campaigns[b].Id));
             return order;
         }
 
-        /// <summary>The arms by campaign id, with room for <paramref name="extra"/> more entries.</summary>
-        public Dictionary<string, string> ArmsById(int extra = 0)
-        {
-            var arms = new Dictionary<string, string>(Campaigns.Length + extra, StringComparer.Ordinal);
-            for (var i = 0; i < Campaigns.Length; i++)
-            {
-                if (Arms[i] is { } arm)
-                {
-                    arms[Campaigns[i].Id] = arm;
-                }
-            }
+        /// <summary>The arms as the decision's variants (experiments are added to it).</summary>
+        public DecisionVariants Variants() => new(Campaigns, Arms);
 
-            return arms;
-        }
+        private bool Before(int a, int b) => BestTotals[a] != BestTotals[b]
+            ? BestTotals[a] > BestTotals[b]
+            : string.CompareOrdinal(Campaigns[a].Id, Campaigns[b].Id) < 0;
     }
 
     /// <summary>An eligible offer with its score and the checks it passed.</summary>

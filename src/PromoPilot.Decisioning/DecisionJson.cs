@@ -86,9 +86,16 @@ public static class DecisionJson
 
         writer.WriteEndArray();
         writer.WriteStartObject(Names.Variants);
-        foreach (var (campaign, arm) in decision.Variants)
+        if (decision.Variants is DecisionVariants variants)
         {
-            writer.WriteString(campaign, arm);
+            variants.WriteProperties(writer);
+        }
+        else
+        {
+            foreach (var (campaign, arm) in decision.Variants)
+            {
+                writer.WriteString(campaign, arm);
+            }
         }
 
         writer.WriteEndObject();
@@ -171,9 +178,19 @@ public static class DecisionJson
 
             writer.WriteString(Names.Outcome, entry.Outcome);
             writer.WriteStartArray(Names.Reasons);
-            foreach (var reason in entry.Reasons)
+            if (entry.Reasons is EncodedStrings encoded)
             {
-                writer.WriteStringValue(reason);
+                foreach (var reason in encoded.Encoded)
+                {
+                    writer.WriteStringValue(reason);
+                }
+            }
+            else
+            {
+                foreach (var reason in entry.Reasons)
+                {
+                    writer.WriteStringValue(reason);
+                }
             }
 
             writer.WriteEndArray();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PromoPilot.Core.Campaigns;
 using PromoPilot.Core.Rules;
 using PromoPilot.Measurement.Experiments.Assignment;
@@ -57,6 +58,14 @@ internal sealed class CompiledCampaign
         HoldoutRejection = new(HoldoutCheck, $"holdout: the shopper is in the campaign's {definition.HoldoutFraction.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)} holdout", passed.Count);
         passed.Add("holdout: treatment");
         Passed = [.. passed];
+        PassedReasons = new EncodedStrings(passed);
+        if (definition.FrequencyCap is { } cap)
+        {
+            CapPassedReasons = new EncodedStrings([.. passed, $"frequency_cap: {cap.Count} per {cap.WindowHours} h passed"]);
+            CapReachedReasons = new EncodedStrings([.. passed, $"frequency_cap: {cap.Count} per {cap.WindowHours} h reached"]);
+        }
+
+        EncodedId = JsonEncodedText.Encode(definition.Id);
         Offers = [.. definition.Offers.Select(o => new CompiledOffer(this, o))];
     }
 
@@ -76,6 +85,18 @@ internal sealed class CompiledCampaign
 
     /// <summary>The texts of every check the campaign has, passed, in order (the last is the holdout).</summary>
     public string[] Passed { get; }
+
+    /// <summary>The trace of a campaign that served an offer (<see cref="Passed"/>, encoded once).</summary>
+    public EncodedStrings PassedReasons { get; }
+
+    /// <summary>The trace of a capped campaign that served an offer, or whose cap was reached (null when uncapped).</summary>
+    public EncodedStrings? CapPassedReasons { get; }
+
+    /// <inheritdoc cref="CapPassedReasons"/>
+    public EncodedStrings? CapReachedReasons { get; }
+
+    /// <summary>The campaign id as a JSON property name.</summary>
+    public JsonEncodedText EncodedId { get; }
 
     /// <summary>The trace of a campaign rejected by <paramref name="check"/>: the checks passed before it, then its failure.</summary>
     public IReadOnlyList<string> ReasonsUntil(CampaignCheck check) => [.. Passed.AsSpan(0, check.PassedBefore), check.Failed];

@@ -1,5 +1,6 @@
 using PromoPilot.Core.Customers;
 using PromoPilot.Core.Rules;
+using PromoPilot.Decisioning.Scoring;
 using PromoPilot.Features.Segments;
 
 namespace PromoPilot.Decisioning;
@@ -16,6 +17,7 @@ public sealed class UserSnapshot
 {
     private readonly CustomerRuleContext? _rules;
     private readonly IReadOnlyDictionary<string, double>? _attributes;
+    private ShopperEffect? _effect;
 
     public UserSnapshot(
         string userId,
@@ -82,6 +84,22 @@ public sealed class UserSnapshot
     /// <summary>The same shopper with <paramref name="recommendations"/> as their recommended items.</summary>
     public UserSnapshot WithRecommendations(IReadOnlyList<ScoredItem> recommendations) =>
         new(UserId, Profile, Clv, ProbabilityAlive, Segment, _attributes, recommendations);
+
+    /// <summary>
+    /// What <paramref name="model"/> predicts for the shopper, made on first use and kept: the prediction reads only
+    /// <see cref="Features"/>, which never change, so every later decision for the shopper reuses it.
+    /// </summary>
+    internal ShopperEffect EffectOf(LinearUpliftModel model)
+    {
+        var effect = _effect;
+        if (effect is null || !ReferenceEquals(effect.Model, model))
+        {
+            effect = new ShopperEffect(model, Features);
+            _effect = effect;
+        }
+
+        return effect;
+    }
 
     /// <summary>True when the shopper has bought before (known from the profile).</summary>
     public bool HasPurchased => Profile is { Frequency: > 0 };

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using PromoPilot.Decisioning.Scoring;
+using PromoPilot.Measurement.Experiments.Assignment;
 
 namespace PromoPilot.Decisioning.Tests;
 
@@ -74,6 +75,75 @@ public class DecisionJsonTests
 
             AssertSame(reference, ours, "$");
             Assert.Equal(DecisionJson.Serialize(decision), Encoding.UTF8.GetString(DecisionJson.SerializeToThreadBuffer(decision)));
+        }
+    }
+
+    [Fact]
+    public async Task Serialize_EngineDecisions_MatchesTheReflectionSerializer()
+    {
+        // Engine-made decisions take the writer's shortcuts (campaign ids and reasons encoded once per catalog, the
+        // variants written from the arms): ids and rule texts that need escaping, holdouts, caps and experiments whose
+        // keys collide with campaign ids must come out as the reflection serializer writes the same decision.
+        var random = new Random(11);
+        string Id(int i) => (i % 4) switch { 0 => $"c<{i}>", 1 => $"camp\u00e9\"{i}\"", 2 => $"c{i}&'", _ => $"c{i}" };
+        var campaigns = Enumerable.Range(0, 12).Select(i => new PromoPilot.Core.Campaigns.CampaignDefinition(Id(i), $"n{i}",
+            [new(Id(i) + "o1", PromoPilot.Core.Campaigns.OfferType.AmountOff, Amount: 1 + i % 3, Priority: i % 5), new(Id(i) + "o2", PromoPilot.Core.Campaigns.OfferType.PercentOff, Percent: 0.1m)],
+            PromoPilot.Core.Campaigns.CampaignStatus.Live, HoldoutFraction: i % 3 == 0 ? 0.5 : 0,
+            Audience: i % 2 == 0 ? "history > 100 and history < 5000" : null,
+            FrequencyCap: i % 5 == 0 ? new PromoPilot.Core.Campaigns.FrequencyCap(1, 24) : null)).ToList();
+        var experiments = new[]
+        {
+            new PromoPilot.Measurement.Experiments.Assignment.ExperimentDefinition("exp<1>", [new("a", 1), new("b\"", 1)]),
+            new PromoPilot.Measurement.Experiments.Assignment.ExperimentDefinition(Id(1), [new("x", 1)]),
+            new PromoPilot.Measurement.Experiments.Assignment.ExperimentDefinition(Id(3), [new("y", 1)]),
+        };
+        var engine = new DecisionEngine(LiveCatalog.Build(campaigns, DecisionRuleContext.Schema(["history"]), 1), null, experiments);
+        var state = new PromoPilot.Decisioning.State.InProcessOnlineState(TimeProvider.System);
+        for (var i = 0; i < 300; i++)
+        {
+            var user = new UserSnapshot($"u{i}", attributes: new Dictionary<string, double> { ["history"] = random.Next(0, 6000) });
+            var request = new DecisionRequest(user.UserId, "home", Limit: random.Next(1, 4), Explain: random.Next(3) == 0);
+            var decision = await engine.DecideAsync($"d{i}", request, random.Next(5) == 0 ? null : user, state, null, DateTimeOffset.UnixEpoch.AddDays(20_000));
+
+            var ours = JsonNode.Parse(DecisionJson.Serialize(decision))!;
+            var reference = JsonNode.Parse(JsonSerializer.Serialize(decision, Reference))!;
+
+            AssertSame(reference, ours, "$");
+        }
+    }
+
+    [Fact]
+    public async Task Variants_AfterExperiments_BehaveAsAMapInInsertionOrder()
+    {
+        // The variants view against a Dictionary filled the way a decision used to fill one: campaign arms in catalog
+        // order, then experiment variants set by key (a key equal to a campaign id replaces its arm in place).
+        var campaigns = Enumerable.Range(0, 6).Select(i => new PromoPilot.Core.Campaigns.CampaignDefinition($"c{i}", $"c{i}",
+            [new($"o{i}", PromoPilot.Core.Campaigns.OfferType.AmountOff, Amount: 1)], PromoPilot.Core.Campaigns.CampaignStatus.Live, HoldoutFraction: 0.5,
+            Audience: i == 2 ? "history > 100" : null)).ToList();
+        var experiments = new[] { "c1", "e1", "c2", "e1b", "c5" }.Select(k => new PromoPilot.Measurement.Experiments.Assignment.ExperimentDefinition(k, [new("v" + k, 1)])).ToArray();
+        var engine = new DecisionEngine(LiveCatalog.Build(campaigns, DecisionRuleContext.Schema(["history"]), 1), null, experiments);
+        var state = new PromoPilot.Decisioning.State.InProcessOnlineState(TimeProvider.System);
+        for (var i = 0; i < 50; i++)
+        {
+            var user = new UserSnapshot($"u{i}", attributes: new Dictionary<string, double> { ["history"] = i * 10 });
+            var decision = await engine.DecideAsync("d", new DecisionRequest(user.UserId, "home"), user, state, null, DateTimeOffset.UnixEpoch.AddDays(20_000));
+
+            var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var campaign in campaigns.Where(c => c.Id != "c2" || i * 10 > 100))
+            {
+                var held = CampaignHoldout.Test(campaign).HoldsOut(Encoding.UTF8.GetBytes(user.UserId));
+                expected[campaign.Id] = held ? CampaignHoldout.Holdout : CampaignHoldout.Treatment;
+            }
+
+            foreach (var key in new[] { "c1", "e1", "c2", "e1b", "c5" })
+            {
+                expected[key] = "v" + key;
+            }
+
+            Assert.Equal(expected.ToList(), decision.Variants.ToList());
+            Assert.Equal(expected.Count, decision.Variants.Count);
+            Assert.All(expected, p => Assert.Equal(p.Value, decision.Variants[p.Key]));
+            Assert.False(decision.Variants.ContainsKey("nope"));
         }
     }
 

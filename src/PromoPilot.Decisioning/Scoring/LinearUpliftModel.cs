@@ -258,3 +258,24 @@ public sealed class LinearUpliftModel
         bool Converged,
         string Source);
 }
+
+/// <summary>A model's prediction for one shopper and its non-zero contributions, largest magnitude first (ties by feature name).</summary>
+internal sealed class ShopperEffect
+{
+    public ShopperEffect(LinearUpliftModel model, IReadOnlyDictionary<string, double> features)
+    {
+        Model = model;
+        Prediction = model.Predict(features, withContributions: true);
+        var nonZero = Prediction.Contributions.Where(c => c.Contribution != 0).ToArray();
+        Array.Sort(nonZero, (a, b) => Math.Abs(b.Contribution).CompareTo(Math.Abs(a.Contribution)) is var byMagnitude && byMagnitude != 0
+            ? byMagnitude
+            : string.CompareOrdinal(a.Feature, b.Feature));
+        Largest = nonZero;
+    }
+
+    public LinearUpliftModel Model { get; }
+
+    public EffectPrediction Prediction { get; }
+
+    public IReadOnlyList<FeatureContribution> Largest { get; }
+}
