@@ -44,7 +44,7 @@ public static class DecisionsApi
 
         var clientUserId = request.UserId;
         var internalRequest = request with { UserId = userIds.Internal(request.UserId) };
-        var decisionId = Guid.CreateVersion7(runtime.Clock.GetUtcNow()).ToString("N");
+        var decisionId = DecisionIds.Next(runtime.Clock.GetUtcNow());
         if (Idempotency.Key(http) is { } key)
         {
             var stored = await runtime.State.GetOrAddAsync($"idem:decide:{http.User.Identity!.Name}:{key}", decisionId, runtime.DecisionTtl, cancellationToken);
