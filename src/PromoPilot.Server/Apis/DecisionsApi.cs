@@ -30,7 +30,7 @@ public static class DecisionsApi
 
     private static async Task<IResult> Decide(HttpContext http, ServingRuntime runtime, ServerMetrics metrics, UserIds userIds, CancellationToken cancellationToken)
     {
-        var (request, error) = await Problems.ReadAsync<DecisionRequest>(http.Request, cancellationToken);
+        var (request, error) = await Problems.ReadAsync<DecisionRequest>(http.Request, cancellationToken, DecisionRequestJson.TryRead);
         if (error is not null)
         {
             return error;

@@ -34,7 +34,8 @@ public static class Problems
     /// Reads the JSON body as <typeparamref name="T"/> with the API's options (snake_case, unknown fields refused, depth
     /// at most 32). Returns the value, or a 400/413/415 problem naming the line and field.
     /// </summary>
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="fastReader">Reads the common shape of the body faster, or declines (false) and the serializer reads it.</param>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, FastReader<T>? fastReader = null)
         where T : class
     {
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
@@ -57,7 +58,7 @@ public static class Problems
             T? value;
             try
             {
-                value = Parse<T>(read.Buffer);
+                value = Parse(read.Buffer, fastReader);
             }
             finally
             {
@@ -81,11 +82,11 @@ public static class Problems
         }
     }
 
-    private static T? Parse<T>(ReadOnlySequence<byte> body)
+    private static T? Parse<T>(ReadOnlySequence<byte> body, FastReader<T>? fastReader)
     {
         if (body.IsSingleSegment)
         {
-            return JsonSerializer.Deserialize<T>(body.FirstSpan, CampaignJson.Options);
+            return Parse(body.FirstSpan, fastReader);
         }
 
         var length = checked((int)body.Length);
@@ -93,13 +94,16 @@ public static class Problems
         try
         {
             body.CopyTo(rented);
-            return JsonSerializer.Deserialize<T>(rented.AsSpan(0, length), CampaignJson.Options);
+            return Parse(rented.AsSpan(0, length), fastReader);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    private static T? Parse<T>(ReadOnlySpan<byte> json, FastReader<T>? fastReader) =>
+        fastReader is not null && fastReader(json, out var value) ? value : JsonSerializer.Deserialize<T>(json, CampaignJson.Options);
 
     private static string Shorten(string message)
     {
@@ -108,3 +112,6 @@ public static class Problems
         return text.Length > 300 ? text[..300] : text;
     }
 }
+
+/// <summary>Reads a body's common shape into <paramref name="value"/>, or returns false to leave it to the serializer.</summary>
+public delegate bool FastReader<T>(ReadOnlySpan<byte> json, out T? value);
