@@ -356,14 +356,15 @@ public sealed class DecisionEngine
             best = Math.Max(best, user.CategoryAffinity(category));
         }
 
-        if (offer.FeaturedItems.Count > 0 && user.Recommendations.Count > 0)
+        var recommendations = user.Recommendations;
+        if (offer.FeaturedItems.Length > 0 && recommendations.Count > 0)
         {
             var recommended = 0;
             foreach (var item in offer.FeaturedItems)
             {
-                foreach (var r in user.Recommendations)
+                for (var r = 0; r < recommendations.Count; r++)
                 {
-                    if (string.Equals(r.ItemId, item, StringComparison.Ordinal))
+                    if (string.Equals(recommendations[r].ItemId, item, StringComparison.Ordinal))
                     {
                         recommended++;
                         break;
@@ -371,7 +372,7 @@ public sealed class DecisionEngine
                 }
             }
 
-            best = Math.Max(best, (double)recommended / offer.FeaturedItems.Count);
+            best = Math.Max(best, (double)recommended / offer.FeaturedItems.Length);
         }
 
         return best;
@@ -379,7 +380,7 @@ public sealed class DecisionEngine
 
     private static OfferDecision ToDecision(int rank, CompiledOffer offer, ScoreComponents score, UserSnapshot? user)
     {
-        var featured = offer.FeaturedItems;
+        IReadOnlyList<string> featured = offer.FeaturedItems;
         if (user is { Recommendations.Count: > 0 } && featured.Count > 1)
         {
             // Items the shopper's recommendations rank first, in their order; the rest keep the campaign's order.

@@ -138,9 +138,10 @@ internal sealed class CompiledOffer(CompiledCampaign campaign, OfferDefinition d
     /// <summary>The offer's type as decisions name it, made once per catalog.</summary>
     public string TypeName { get; } = DecisionEngine.Snake(definition.Type);
 
-    public IReadOnlyList<string> Categories { get; } = definition.Scope?.Categories ?? [];
+    // Arrays, so the per-offer loops of scoring enumerate without allocating.
+    public string[] Categories { get; } = [.. definition.Scope?.Categories ?? []];
 
-    public IReadOnlyList<string> FeaturedItems { get; } = definition.FeaturedItems ?? definition.Scope?.Items ?? [];
+    public string[] FeaturedItems { get; } = [.. definition.FeaturedItems ?? definition.Scope?.Items ?? []];
 
     /// <summary>The cost per redemption in cents, null when the offer has none fixed.</summary>
     public long? CostCents { get; } = definition.CostPerRedemption is { } cost ? CompiledCampaign.Cents(cost) : null;

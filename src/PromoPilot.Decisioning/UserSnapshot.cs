@@ -110,11 +110,12 @@ public sealed class UserSnapshot
     /// <summary>Share of spend in <paramref name="category"/> among the top categories; 0 when unknown.</summary>
     public double CategoryAffinity(string category)
     {
-        foreach (var share in Profile?.TopCategories ?? [])
+        var shares = Profile?.TopCategories;
+        for (var i = 0; i < (shares?.Count ?? 0); i++) // by index: called per offer and category, so no enumerator
         {
-            if (string.Equals(share.Name, category, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(shares![i].Name, category, StringComparison.OrdinalIgnoreCase))
             {
-                return share.Share;
+                return shares[i].Share;
             }
         }
 
