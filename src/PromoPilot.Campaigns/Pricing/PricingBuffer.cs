@@ -124,6 +124,11 @@ public sealed class PricingBuffer
     internal ulong[] Active = new ulong[1];
     internal bool[] GroupUsed = new bool[4];
 
+    // Per line of the current basket, its quantity, 1 / quantity and unit price in cents, contiguous for vectors.
+    internal long[] Quantities = new long[16];
+    internal double[] InverseQuantities = new double[16];
+    internal long[] UnitCents = new long[16];
+
     // The last context seen, compiled (floor in cents, whether a shipping fee can be waived) so a repeated context costs nothing.
     internal PricingContext? Context;
     internal PricingEngine? ContextEngine;
@@ -156,6 +161,33 @@ public sealed class PricingBuffer
         {
             var cents = share[i];
             remaining[i] -= cents & ~(cents >> 63); // shares are never negative (a zero one changes nothing); no branch
+            Unsafe.Add(ref discounts, count) = new LineDiscountCents(i, rule, cents);
+            count += cents > 0 ? 1 : 0;
+        }
+
+        DiscountCount = count;
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for a rule over every line (0, 1, ..., <paramref name="n"/> - 1) whose leftover cents are
+    /// not yet in <see cref="Share"/>: a line gets one more when it waits for one (its fraction in <paramref name="keys"/>
+    /// is not negative) and fewer than <paramref name="left"/> lines come before it (<paramref name="above"/>).
+    /// </summary>
+    internal void RecordEveryLine(int n, int rule, long[] keys, long[] above, long left)
+    {
+        if (_discounts.Length < DiscountCount + n)
+        {
+            Array.Resize(ref _discounts, Math.Max(DiscountCount + n, _discounts.Length * 2));
+        }
+
+        ref var discounts = ref MemoryMarshal.GetArrayDataReference(_discounts);
+        var remaining = Remaining.AsSpan(0, n);
+        var share = Share.AsSpan(0, n);
+        var count = DiscountCount;
+        for (var i = 0; i < remaining.Length; i++)
+        {
+            var cents = share[i] + (long)(((ulong)~keys[i] & (ulong)(above[i] - left)) >> 63); // no branch; never negative
+            remaining[i] -= cents;
             Unsafe.Add(ref discounts, count) = new LineDiscountCents(i, rule, cents);
             count += cents > 0 ? 1 : 0;
         }
@@ -201,6 +233,9 @@ public sealed class PricingBuffer
             Equal = new long[size + 8];
             Index = new int[size];
             Order = new int[size];
+            Quantities = new long[size];
+            InverseQuantities = new double[size];
+            UnitCents = new long[size];
         }
 
         var words = (rules + 63) >> 6;

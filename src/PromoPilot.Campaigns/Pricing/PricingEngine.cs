@@ -159,6 +159,9 @@ public sealed class PricingEngine
         }
 
         var remaining = buffer.Remaining;
+        var quantities = buffer.Quantities;
+        var inverses = buffer.InverseQuantities;
+        var unitCents = buffer.UnitCents;
         var active = buffer.Active.AsSpan(0, words);
         var lineWords = (n + 63) >> 6;
         var ruleLines = buffer.RuleLinesFor(_rules.Length, lineWords);
@@ -188,6 +191,9 @@ public sealed class PricingEngine
 
                 var cost = line.UnitCents * line.Quantity;
                 remaining[i] = cost;
+                quantities[i] = line.Quantity;
+                inverses[i] = line.InverseQuantity;
+                unitCents[i] = line.UnitCents;
                 subtotal += cost;
                 var lineBit = 1UL << (i & 63);
                 var lineWord = i >> 6;
@@ -239,13 +245,11 @@ public sealed class PricingEngine
                         }
 
                         var scope = rule.WholeCart ? Identity(n) : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
-                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue);
+                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue, r);
                         if (given <= 0)
                         {
                             continue;
                         }
-
-                        buffer.Record(scope, r);
 
                         total += given;
                     }
@@ -403,6 +407,9 @@ public sealed class PricingEngine
         private readonly long _price = (long)decimal.Round(source.Price * 100);
         private readonly int _bundleItems = source.Skus?.Count ?? 0;
 
+        // Percent-off, amount-off and spend thresholds: one amount shared over the lines by what they still cost.
+        private readonly bool _sharedByCost = source.Kind is PromotionKind.PercentOff or PromotionKind.AmountOff or PromotionKind.SpendThreshold;
+
         public PromotionRule Source => source;
 
         /// <summary>Free shipping and gifts: benefits of the order, not discounts of its lines.</summary>
@@ -436,8 +443,28 @@ public sealed class PricingEngine
             ? new OrderBenefit(source.Id, BenefitKind.Gift, source.GiftValue, source.GiftItem)
             : new OrderBenefit(source.Id, BenefitKind.FreeShipping, Math.Min(context.ShippingFee ?? source.Amount, source.Amount));
 
+        /// <summary>
+        /// Gives the rule's discount, at most <paramref name="limit"/> in total, to its scope lines and records it (takes it off
+        /// what they still cost, as discounts of rule <paramref name="index"/>); returns the total.
+        /// </summary>
+        public long Apply(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units, int index)
+        {
+            if (_sharedByCost && scope.Length == lines.Length)
+            {
+                return ApplyToEveryLine(lines, buffer, limit, index);
+            }
+
+            var given = ApplyToScope(lines, scope, buffer, limit, units);
+            if (given > 0)
+            {
+                buffer.Record(scope, index);
+            }
+
+            return given;
+        }
+
         /// <summary>Fills each scope line's share of the rule's discount (buffer.Share), at most <paramref name="limit"/> in total; returns the total.</summary>
-        public long Apply(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units)
+        private long ApplyToScope(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units)
         {
             var remaining = buffer.Remaining;
             var share = buffer.Share;
@@ -461,6 +488,28 @@ public sealed class PricingEngine
                 return 0;
             }
 
+            switch (source.Kind)
+            {
+                case PromotionKind.BuyXGetY:
+                    return Limit(lines, scope, buffer, FreeUnits(lines, scope, buffer), limit);
+                case PromotionKind.BundlePrice:
+                    return Bundle(lines, scope, buffer, limit);
+                case PromotionKind.MemberPrice or PromotionKind.FlashSale:
+                    return Limit(lines, scope, buffer, PriceUnits(lines, scope, buffer, units), limit);
+            }
+
+            var discount = Math.Min(Discount(sum), limit);
+            if (discount > 0)
+            {
+                Allocate(lines, scope, buffer, discount, sum);
+            }
+
+            return discount;
+        }
+
+        /// <summary>What a percent-off, amount-off or spend-threshold rule gives lines that cost <paramref name="sum"/> (at most that).</summary>
+        private long Discount(long sum)
+        {
             long discount;
             switch (source.Kind)
             {
@@ -472,7 +521,7 @@ public sealed class PricingEngine
                 case PromotionKind.AmountOff:
                     discount = _amount;
                     break;
-                case PromotionKind.SpendThreshold:
+                default:
                     discount = 0;
                     foreach (var (threshold, save) in _tiers)
                     {
@@ -483,20 +532,90 @@ public sealed class PricingEngine
                     }
 
                     break;
-                case PromotionKind.BuyXGetY:
-                    return Limit(lines, scope, buffer, FreeUnits(lines, scope, buffer), limit);
-                case PromotionKind.BundlePrice:
-                    return Bundle(lines, scope, buffer, limit);
-                default:
-                    return Limit(lines, scope, buffer, PriceUnits(lines, scope, buffer, units), limit);
             }
 
-            discount = Math.Min(Math.Min(discount, sum), limit);
-            if (discount > 0)
+            return Math.Min(discount, sum);
+        }
+
+        /// <summary>
+        /// <see cref="Apply"/> for a percent-off, amount-off or spend-threshold rule over every line (0, 1, ..., n - 1): the
+        /// sum, the shares, the leftover cents and the recording in passes over contiguous lines, with no scope list and
+        /// the fractions written straight into the sort keys.
+        /// </summary>
+        private long ApplyToEveryLine(ReadOnlySpan<PricingLine> lines, PricingBuffer buffer, long limit, int index)
+        {
+            var n = lines.Length;
+            var remaining = buffer.Remaining;
+            var share = buffer.Share;
+            var sum = SumAndClear(remaining.AsSpan(0, n), share.AsSpan(0, n)); // (the shares are all written below; one summing loop serves both paths)
+            if (sum <= 0)
             {
-                Allocate(lines, scope, buffer, discount, sum);
+                return 0;
             }
 
+            var discount = Math.Min(Discount(sum), limit);
+            if (discount <= 0)
+            {
+                return 0;
+            }
+
+            var scope = Identity(n);
+            if (discount > int.MaxValue || sum > int.MaxValue)
+            {
+                Allocate(lines, scope, buffer, discount, sum); // 128-bit products
+                buffer.Record(scope, index);
+                return discount;
+            }
+
+            // The steps of Allocate (see there), each line's fraction written as its sort key.
+            var keys = buffer.KeysFor(n);
+            var reciprocal = (double)discount / sum;
+            var k = 0;
+            long given = 0;
+            if (Avx512DQ.VL.IsSupported)
+            {
+                given = AllocateContiguous(remaining, share, buffer.Keys, discount, sum, reciprocal, n, ref k);
+            }
+
+            for (; k < n; k++)
+            {
+                var cost = remaining[k];
+                var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
+                var rest = (discount * cost) - (estimate * sum);
+                var under = rest >> 63;
+                estimate += under;
+                rest += sum & under;
+                var over = (sum - 1 - rest) >> 63;
+                estimate -= over;
+                rest -= sum & over;
+                if ((ulong)rest >= (ulong)sum)
+                {
+                    (estimate, rest) = Math.DivRem(discount * cost, sum);
+                }
+
+                share[k] = estimate;
+                keys[k] = cost == 0 ? -1 : rest;
+                given += estimate;
+            }
+
+            var left = discount - given;
+            if (left <= 0)
+            {
+                buffer.Record(scope, index);
+                return discount;
+            }
+
+            // As in Spread: a waiting line gets a cent when fewer than left lines come before it; equal fractions
+            // straddling the cut are ordered one by one.
+            var (above, equal) = Rank(keys, n, buffer);
+            if (Straddles(keys, above, equal, n, left))
+            {
+                SpreadTied(lines, scope, remaining, share, keys, above, equal, left);
+                buffer.Record(scope, index);
+                return discount;
+            }
+
+            buffer.RecordEveryLine(n, index, buffer.Keys, above, left);
             return discount;
         }
 
@@ -649,15 +768,7 @@ public sealed class PricingEngine
             }
 
             var (above, equal) = Rank(keys, m, buffer);
-            // Equal fractions matter only when their group straddles the cut (some of them get a cent and some do not):
-            // a group entirely before it (above + equal <= left) or after it (above >= left) is served the same in any order.
-            var tied = false;
-            for (var a = 0; a < m; a++)
-            {
-                tied |= (keys[a] >= 0) & (above[a] < left) & (above[a] + equal[a] > left);
-            }
-
-            if (tied)
+            if (Straddles(keys, above, equal, m, left))
             {
                 SpreadTied(lines, scope, tie, share, keys, above, equal, left);
                 return;
@@ -767,6 +878,88 @@ public sealed class PricingEngine
             }
 
             return (above, equal);
+        }
+
+        /// <summary>
+        /// Whether a waiting line (key not negative) shares its key with lines that straddle the cut: fewer than
+        /// <paramref name="left"/> keys are above it, but more than that with its equals. Equal keys matter only then:
+        /// a group entirely before the cut (above + equal &lt;= left) or after it (above &gt;= left) is served the same in
+        /// any order. Checked a vector at a time over what <see cref="Rank"/> wrote (the padding keys are negative).
+        /// </summary>
+        private static bool Straddles(ReadOnlySpan<long> keys, long[] above, long[] equal, int m, long left)
+        {
+            ref var key = ref MemoryMarshal.GetReference(keys);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var cut = Vector512.Create(left);
+                var hit = Vector512<long>.Zero;
+                for (var a = 0; a < m; a += 8)
+                {
+                    var over = Vector512.Create<long>(above.AsSpan(a, 8));
+                    hit |= ~Vector512.LoadUnsafe(ref key, (nuint)a) & Vector512.LessThan(over, cut) & Vector512.GreaterThan(over + Vector512.Create<long>(equal.AsSpan(a, 8)), cut);
+                }
+
+                return Vector512.LessThanAny(hit, Vector512<long>.Zero); // the sign bit of ~key: not negative
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var cut = Vector256.Create(left);
+                var hit = Vector256<long>.Zero;
+                for (var a = 0; a < m; a += 4)
+                {
+                    var over = Vector256.Create<long>(above.AsSpan(a, 4));
+                    hit |= ~Vector256.LoadUnsafe(ref key, (nuint)a) & Vector256.LessThan(over, cut) & Vector256.GreaterThan(over + Vector256.Create<long>(equal.AsSpan(a, 4)), cut);
+                }
+
+                return Vector256.LessThanAny(hit, Vector256<long>.Zero);
+            }
+
+            var tied = false;
+            for (var a = 0; a < m; a++)
+            {
+                tied |= (keys[a] >= 0) & (above[a] < left) & (above[a] + equal[a] > left);
+            }
+
+            return tied;
+        }
+
+        /// <summary>Whether two of the first <paramref name="m"/> keys other than <see cref="long.MinValue"/> (padding, or
+        /// a line left out) are equal, by <see cref="Rank"/>'s counts, checked a vector at a time.</summary>
+        private static bool AnyTie(ReadOnlySpan<long> keys, long[] equal, int m)
+        {
+            ref var key = ref MemoryMarshal.GetReference(keys);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var none = Vector512.Create(long.MinValue);
+                var hit = Vector512<long>.Zero;
+                for (var a = 0; a < m; a += 8)
+                {
+                    hit |= Vector512.GreaterThan(Vector512.Create<long>(equal.AsSpan(a, 8)), Vector512<long>.One) & ~Vector512.Equals(Vector512.LoadUnsafe(ref key, (nuint)a), none);
+                }
+
+                return hit != Vector512<long>.Zero;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var none = Vector256.Create(long.MinValue);
+                var hit = Vector256<long>.Zero;
+                for (var a = 0; a < m; a += 4)
+                {
+                    hit |= Vector256.GreaterThan(Vector256.Create<long>(equal.AsSpan(a, 4)), Vector256<long>.One) & ~Vector256.Equals(Vector256.LoadUnsafe(ref key, (nuint)a), none);
+                }
+
+                return hit != Vector256<long>.Zero;
+            }
+
+            var tied = false;
+            for (var a = 0; a < m; a++)
+            {
+                tied |= (equal[a] > 1) & (keys[a] != long.MinValue);
+            }
+
+            return tied;
         }
 
         /// <summary>Whether line <paramref name="a"/> is served before line <paramref name="b"/> (<paramref name="a"/> &lt; <paramref name="b"/> positions on full ties).</summary>
@@ -961,7 +1154,7 @@ public sealed class PricingEngine
 
         /// <summary>The cheapest-first order of <see cref="FreeUnits"/> when open lines share a unit price: the equal ones by item id, then position.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, int[] index, long[] above, long[] equal, int[] order, int m)
+        private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, ReadOnlySpan<int> index, long[] above, long[] equal, int[] order, int m)
         {
             for (var a = 0; a < m; a++)
             {
@@ -993,27 +1186,24 @@ public sealed class PricingEngine
         /// <summary>Buy X get Y: of every X + Y units in scope the cheapest Y are free (at what they still cost).</summary>
         private long FreeUnits(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer)
         {
-            var remaining = buffer.Remaining;
             var share = buffer.Share;
             var perUnit = buffer.Units;
 
-            // The open lines (still costing something) with their unit prices, gathered without branches; the keys are the
-            // negated unit prices (the cheaper, the larger).
-            var all = buffer.Keys;
-            var index = buffer.Index;
-            long units = 0;
-            var m = 0;
-            foreach (var i in scope)
+            // The lines' unit prices and keys, the negated unit prices (the cheaper, the larger): over every line, the
+            // lines that cost nothing any more keyed below all others; over a scope, only the open lines, listed in index.
+            ReadOnlySpan<int> index;
+            int m;
+            long units;
+            if (scope.Length == lines.Length)
             {
-                var cost = remaining[i];
-                var quantity = lines[i].Quantity;
-                var unit = Math.Min(lines[i].UnitCents, PerUnit(cost, quantity, lines[i].InverseQuantity));
-                perUnit[i] = unit;
-                all[m] = -unit;
-                index[m] = i;
-                var open = cost > 0 ? 1 : 0;
-                units += quantity & -open;
-                m += open;
+                m = lines.Length;
+                index = Identity(m);
+                units = UnitPricesOfEveryLine(buffer, m);
+            }
+            else
+            {
+                index = buffer.Index;
+                (m, units) = UnitPricesOfOpenLines(lines, scope, buffer);
             }
 
             var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
@@ -1028,13 +1218,7 @@ public sealed class PricingEngine
             var keys = buffer.KeysFor(m);
             var order = buffer.Order;
             var (above, equal) = Rank(keys, m, buffer);
-            var tied = false;
-            for (var a = 0; a < m; a++)
-            {
-                tied |= equal[a] > 1;
-            }
-
-            if (tied)
+            if (AnyTie(keys, equal, m))
             {
                 OrderTied(lines, keys, index, above, equal, order, m);
             }
@@ -1056,6 +1240,92 @@ public sealed class PricingEngine
             }
 
             return total;
+        }
+
+        /// <summary>The open scope lines of <see cref="FreeUnits"/> (still costing something), gathered without branches
+        /// into index and the keys with their unit prices; returns how many and their units.</summary>
+        private static (int Open, long Units) UnitPricesOfOpenLines(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer)
+        {
+            var remaining = buffer.Remaining;
+            var perUnit = buffer.Units;
+            var keys = buffer.Keys;
+            var index = buffer.Index;
+            long units = 0;
+            var m = 0;
+            foreach (var i in scope)
+            {
+                var cost = remaining[i];
+                var quantity = lines[i].Quantity;
+                var unit = Math.Min(lines[i].UnitCents, PerUnit(cost, quantity, lines[i].InverseQuantity));
+                perUnit[i] = unit;
+                keys[m] = -unit;
+                index[m] = i;
+                var open = cost > 0 ? 1 : 0;
+                units += quantity & -open;
+                m += open;
+            }
+
+            return (m, units);
+        }
+
+        /// <summary>
+        /// The unit prices and keys of <see cref="FreeUnits"/> over every line (0, 1, ..., n - 1), a line that costs nothing
+        /// keyed <see cref="long.MinValue"/> (after all others, and never reached: fewer units are free than are open);
+        /// four lines at a time with AVX-512 DQ by the steps of <see cref="PerUnit"/>, a block not settled by them and the
+        /// last n mod 4 lines one by one. Returns the open lines' units.
+        /// </summary>
+        private static long UnitPricesOfEveryLine(PricingBuffer buffer, int n)
+        {
+            var remaining = buffer.Remaining;
+            var perUnit = buffer.Units;
+            var keys = buffer.Keys;
+            var quantities = buffer.Quantities;
+            var inverses = buffer.InverseQuantities;
+            var prices = buffer.UnitCents;
+            long units = 0;
+            var k = 0;
+            if (Avx512DQ.VL.IsSupported)
+            {
+                var exact = Vector256.Create(1L << 40);
+                var closed = Vector256.Create(long.MinValue);
+                var open = Vector256<long>.Zero;
+                for (; k <= n - 4; k += 4)
+                {
+                    var cost = Vector256.Create<long>(remaining.AsSpan(k, 4));
+                    var quantity = Vector256.Create<long>(quantities.AsSpan(k, 4));
+                    var estimate = Vector256.ConvertToInt64Native(Vector256.ConvertToDouble(cost) * Vector256.Create<double>(inverses.AsSpan(k, 4)));
+                    var rest = cost - (estimate * quantity);
+                    var under = Vector256.ShiftRightArithmetic(rest, 63);
+                    estimate += under;
+                    rest += quantity & under;
+                    var over = Vector256.ShiftRightArithmetic(quantity - Vector256<long>.One - rest, 63);
+                    estimate -= over;
+                    rest -= quantity & over;
+                    if (!Vector256.LessThanAll(cost, exact) || !Vector256.LessThanAll(rest.AsUInt64(), quantity.AsUInt64()))
+                    {
+                        break;
+                    }
+
+                    var unit = Vector256.Min(Vector256.Create<long>(prices.AsSpan(k, 4)), estimate);
+                    var costs = Vector256.GreaterThan(cost, Vector256<long>.Zero);
+                    unit.CopyTo(perUnit.AsSpan(k, 4));
+                    Vector256.ConditionalSelect(costs, -unit, closed).CopyTo(keys.AsSpan(k, 4));
+                    open += quantity & costs;
+                }
+
+                units = Vector256.Sum(open);
+            }
+
+            for (; k < n; k++)
+            {
+                var cost = remaining[k];
+                var unit = Math.Min(prices[k], PerUnit(cost, quantities[k], inverses[k]));
+                perUnit[k] = unit;
+                keys[k] = cost > 0 ? -unit : long.MinValue;
+                units += cost > 0 ? quantities[k] : 0;
+            }
+
+            return units;
         }
     }
 }
