@@ -118,16 +118,16 @@ public sealed class PricingBuffer
     internal long[] Above = new long[24];
     internal long[] Equal = new long[24];
     internal int[] Index = new int[16];
-    internal int[] Order = new int[16];
     internal int[] ScopeLines = new int[16];
     internal ulong[] RuleLines = new ulong[32];
     internal ulong[] Active = new ulong[1];
     internal bool[] GroupUsed = new bool[4];
 
     // Per line of the current basket, its quantity, 1 / quantity and unit price in cents, contiguous for vectors.
-    internal long[] Quantities = new long[16];
+    internal long[] Quantities = new long[24];
     internal double[] InverseQuantities = new double[16];
     internal long[] UnitCents = new long[16];
+    internal long[] OpenQuantities = new long[24];
 
     // The last context seen, compiled (floor in cents, whether a shipping fee can be waived) so a repeated context costs nothing.
     internal PricingContext? Context;
@@ -232,10 +232,10 @@ public sealed class PricingBuffer
             Above = new long[size + 8];
             Equal = new long[size + 8];
             Index = new int[size];
-            Order = new int[size];
-            Quantities = new long[size];
+            Quantities = new long[size + 8];
             InverseQuantities = new double[size];
             UnitCents = new long[size];
+            OpenQuantities = new long[size + 8];
         }
 
         var words = (rules + 63) >> 6;

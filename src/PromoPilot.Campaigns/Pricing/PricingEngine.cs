@@ -30,6 +30,8 @@ public sealed class PricingEngine
 
     private static int[] s_identity = [.. Enumerable.Range(0, 256)];
 
+    private static long[] s_ones = [.. Enumerable.Repeat(1L, 256)];
+
     [ThreadStatic]
     private static PricingLine[]? t_lines;
 
@@ -158,10 +160,6 @@ public sealed class PricingEngine
             Compile(context, buffer);
         }
 
-        var remaining = buffer.Remaining;
-        var quantities = buffer.Quantities;
-        var inverses = buffer.InverseQuantities;
-        var unitCents = buffer.UnitCents;
         var active = buffer.Active.AsSpan(0, words);
         var lineWords = (n + 63) >> 6;
         var ruleLines = buffer.RuleLinesFor(_rules.Length, lineWords);
@@ -179,35 +177,7 @@ public sealed class PricingEngine
 
         try
         {
-            // One pass: what each line triggers (resolved once per line), and each triggered rule's lines as a bitset.
-            long subtotal = 0;
-            for (var i = 0; i < n; i++)
-            {
-                ref readonly var line = ref lines[i];
-                if (!ReferenceEquals(line.Owner, this))
-                {
-                    throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
-                }
-
-                var cost = line.UnitCents * line.Quantity;
-                remaining[i] = cost;
-                quantities[i] = line.Quantity;
-                inverses[i] = line.InverseQuantity;
-                unitCents[i] = line.UnitCents;
-                subtotal += cost;
-                var lineBit = 1UL << (i & 63);
-                var lineWord = i >> 6;
-                for (var w = 0; w < words; w++)
-                {
-                    var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
-                    active[w] |= bits;
-                    for (; bits != 0; bits &= bits - 1)
-                    {
-                        ruleLines[((((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * lineWords) + lineWord)] |= lineBit;
-                    }
-                }
-            }
-
+            var subtotal = Gather(lines, buffer, active, ruleLines, lineWords);
             var scopeLines = buffer.ScopeLines;
             var groupUsed = buffer.GroupUsed;
             for (var g = 0; g < _groups; g++)
@@ -291,6 +261,49 @@ public sealed class PricingEngine
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One pass over the lines: what each costs (with its quantity, 1 / quantity and unit price, contiguous for the
+    /// rules' vector steps), what it triggers (resolved once per line), and each triggered rule's lines as a bitset;
+    /// returns the subtotal. A method of its own, so the rule loop's registers are not spent on it.
+    /// </summary>
+    private long Gather(ReadOnlySpan<PricingLine> lines, PricingBuffer buffer, Span<ulong> active, Span<ulong> ruleLines, int lineWords)
+    {
+        var words = active.Length;
+        var remaining = buffer.Remaining;
+        var quantities = buffer.Quantities;
+        var inverses = buffer.InverseQuantities;
+        var unitCents = buffer.UnitCents;
+        long subtotal = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            ref readonly var line = ref lines[i];
+            if (!ReferenceEquals(line.Owner, this))
+            {
+                throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
+            }
+
+            var cost = line.UnitCents * line.Quantity;
+            remaining[i] = cost;
+            quantities[i] = line.Quantity;
+            inverses[i] = line.InverseQuantity;
+            unitCents[i] = line.UnitCents;
+            subtotal += cost;
+            var lineBit = 1UL << (i & 63);
+            var lineWord = i >> 6;
+            for (var w = 0; w < words; w++)
+            {
+                var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
+                active[w] |= bits;
+                for (; bits != 0; bits &= bits - 1)
+                {
+                    ruleLines[((((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * lineWords) + lineWord)] |= lineBit;
+                }
+            }
+        }
+
+        return subtotal;
     }
 
     /// <summary>0, 1, ..., n - 1: the scope of a whole-cart rule.</summary>
@@ -607,15 +620,14 @@ public sealed class PricingEngine
 
             // As in Spread: a waiting line gets a cent when fewer than left lines come before it; equal fractions
             // straddling the cut are ordered one by one.
-            var (above, equal) = Rank(keys, n, buffer);
-            if (Straddles(keys, above, equal, n, left))
+            if (Rank(keys, Ones(n), n, left, buffer))
             {
-                SpreadTied(lines, scope, remaining, share, keys, above, equal, left);
+                SpreadTied(lines, scope, remaining, share, keys, buffer.Above, buffer.Equal, left);
                 buffer.Record(scope, index);
                 return discount;
             }
 
-            buffer.RecordEveryLine(n, index, buffer.Keys, above, left);
+            buffer.RecordEveryLine(n, index, buffer.Keys, buffer.Above, left);
             return discount;
         }
 
@@ -767,14 +779,14 @@ public sealed class PricingEngine
                 keys[k] = fraction[scope[k]];
             }
 
-            var (above, equal) = Rank(keys, m, buffer);
-            if (Straddles(keys, above, equal, m, left))
+            if (Rank(keys, Ones(m), m, left, buffer))
             {
-                SpreadTied(lines, scope, tie, share, keys, above, equal, left);
+                SpreadTied(lines, scope, tie, share, keys, buffer.Above, buffer.Equal, left);
                 return;
             }
 
-            // No two waiting lines share a fraction: a line gets a cent when fewer than left lines have a larger one.
+            // No equal waiting fractions straddle the cut: a line gets a cent when fewer than left lines have a larger one.
+            var above = buffer.Above;
             for (var a = 0; a < m; a++)
             {
                 share[scope[a]] += (long)(((ulong)~keys[a] & (ulong)(above[a] - left)) >> 63); // waiting and ahead < left, no branch
@@ -814,16 +826,22 @@ public sealed class PricingEngine
 
         /// <summary>
         /// For each of the first <paramref name="m"/> <paramref name="keys"/> (a multiple of 8 long, padded with
-        /// <see cref="long.MinValue"/>), how many keys are above it and how many equal it (itself included): every pair
-        /// compared without branches, eight keys (four without 512-bit vectors) against one at a time.
+        /// <see cref="long.MinValue"/>): the <paramref name="weights"/> of the keys above it (buffer.Above) and of the keys
+        /// equal to it, itself included (buffer.Equal); with every weight 1, its place in descending order and how many
+        /// share its key. Every pair is compared without branches, eight keys (four without 512-bit vectors) against one
+        /// at a time. Returns whether a key taking part (not negative) has equals (more weight than its own) with which it
+        /// straddles <paramref name="cut"/>: less than the cut above it, more with its equals. Equal keys matter only then:
+        /// a group entirely before the cut or after it is served the same in any order.
         /// </summary>
-        private static (long[] Above, long[] Equal) Rank(ReadOnlySpan<long> keys, int m, PricingBuffer buffer)
+        private static bool Rank(ReadOnlySpan<long> keys, long[] weights, int m, long cut, PricingBuffer buffer)
         {
             var above = buffer.Above;
             var equal = buffer.Equal;
+            ref var first = ref MemoryMarshal.GetReference(keys);
             if (Vector512.IsHardwareAccelerated)
             {
-                ref var first = ref MemoryMarshal.GetReference(keys);
+                var at = Vector512.Create(cut);
+                var hit = Vector512<long>.Zero;
                 for (var a = 0; a < m; a += 8)
                 {
                     var mine = Vector512.LoadUnsafe(ref first, (nuint)a);
@@ -832,20 +850,24 @@ public sealed class PricingEngine
                     for (var b = 0; b < m; b++)
                     {
                         var other = Vector512.Create(keys[b]);
-                        over -= Vector512.GreaterThan(other, mine);
-                        same -= Vector512.Equals(other, mine);
+                        var weight = Vector512.Create(weights[b]);
+                        over = Vector512.ConditionalSelect(Vector512.GreaterThan(other, mine), over + weight, over); // a masked add
+                        same = Vector512.ConditionalSelect(Vector512.Equals(other, mine), same + weight, same);
                     }
 
                     over.CopyTo(above, a);
                     same.CopyTo(equal, a);
+                    hit |= ~mine & Vector512.GreaterThan(same, Vector512.Create<long>(weights.AsSpan(a, 8)))
+                        & Vector512.LessThan(over, at) & Vector512.GreaterThan(over + same, at);
                 }
 
-                return (above, equal);
+                return Vector512.LessThanAny(hit, Vector512<long>.Zero); // the sign bit of ~key: a key taking part
             }
 
             if (Vector256.IsHardwareAccelerated)
             {
-                ref var first = ref MemoryMarshal.GetReference(keys);
+                var at = Vector256.Create(cut);
+                var hit = Vector256<long>.Zero;
                 for (var a = 0; a < m; a += 4)
                 {
                     var mine = Vector256.LoadUnsafe(ref first, (nuint)a);
@@ -854,62 +876,15 @@ public sealed class PricingEngine
                     for (var b = 0; b < m; b++)
                     {
                         var other = Vector256.Create(keys[b]);
-                        over -= Vector256.GreaterThan(other, mine);
-                        same -= Vector256.Equals(other, mine);
+                        var weight = Vector256.Create(weights[b]);
+                        over = Vector256.ConditionalSelect(Vector256.GreaterThan(other, mine), over + weight, over);
+                        same = Vector256.ConditionalSelect(Vector256.Equals(other, mine), same + weight, same);
                     }
 
                     over.CopyTo(above, a);
                     same.CopyTo(equal, a);
-                }
-
-                return (above, equal);
-            }
-
-            for (var a = 0; a < m; a++)
-            {
-                long over = 0, same = 0;
-                for (var b = 0; b < m; b++)
-                {
-                    over += keys[b] > keys[a] ? 1 : 0;
-                    same += keys[b] == keys[a] ? 1 : 0;
-                }
-
-                (above[a], equal[a]) = (over, same);
-            }
-
-            return (above, equal);
-        }
-
-        /// <summary>
-        /// Whether a waiting line (key not negative) shares its key with lines that straddle the cut: fewer than
-        /// <paramref name="left"/> keys are above it, but more than that with its equals. Equal keys matter only then:
-        /// a group entirely before the cut (above + equal &lt;= left) or after it (above &gt;= left) is served the same in
-        /// any order. Checked a vector at a time over what <see cref="Rank"/> wrote (the padding keys are negative).
-        /// </summary>
-        private static bool Straddles(ReadOnlySpan<long> keys, long[] above, long[] equal, int m, long left)
-        {
-            ref var key = ref MemoryMarshal.GetReference(keys);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var cut = Vector512.Create(left);
-                var hit = Vector512<long>.Zero;
-                for (var a = 0; a < m; a += 8)
-                {
-                    var over = Vector512.Create<long>(above.AsSpan(a, 8));
-                    hit |= ~Vector512.LoadUnsafe(ref key, (nuint)a) & Vector512.LessThan(over, cut) & Vector512.GreaterThan(over + Vector512.Create<long>(equal.AsSpan(a, 8)), cut);
-                }
-
-                return Vector512.LessThanAny(hit, Vector512<long>.Zero); // the sign bit of ~key: not negative
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var cut = Vector256.Create(left);
-                var hit = Vector256<long>.Zero;
-                for (var a = 0; a < m; a += 4)
-                {
-                    var over = Vector256.Create<long>(above.AsSpan(a, 4));
-                    hit |= ~Vector256.LoadUnsafe(ref key, (nuint)a) & Vector256.LessThan(over, cut) & Vector256.GreaterThan(over + Vector256.Create<long>(equal.AsSpan(a, 4)), cut);
+                    hit |= ~mine & Vector256.GreaterThan(same, Vector256.Create<long>(weights.AsSpan(a, 4)))
+                        & Vector256.LessThan(over, at) & Vector256.GreaterThan(over + same, at);
                 }
 
                 return Vector256.LessThanAny(hit, Vector256<long>.Zero);
@@ -918,54 +893,30 @@ public sealed class PricingEngine
             var tied = false;
             for (var a = 0; a < m; a++)
             {
-                tied |= (keys[a] >= 0) & (above[a] < left) & (above[a] + equal[a] > left);
+                long over = 0, same = 0;
+                for (var b = 0; b < m; b++)
+                {
+                    over += keys[b] > keys[a] ? weights[b] : 0;
+                    same += keys[b] == keys[a] ? weights[b] : 0;
+                }
+
+                (above[a], equal[a]) = (over, same);
+                tied |= (keys[a] >= 0) & (same > weights[a]) & (over < cut) & (over + same > cut);
             }
 
             return tied;
         }
 
-        /// <summary>Whether two of the first <paramref name="m"/> keys other than <see cref="long.MinValue"/> (padding, or
-        /// a line left out) are equal, by <see cref="Rank"/>'s counts, checked a vector at a time.</summary>
-        private static bool AnyTie(ReadOnlySpan<long> keys, long[] equal, int m)
+        /// <summary>1 for each of <paramref name="m"/> keys (and the padding after them): weights that make <see cref="Rank"/> count.</summary>
+        private static long[] Ones(int m)
         {
-            ref var key = ref MemoryMarshal.GetReference(keys);
-            if (Vector512.IsHardwareAccelerated)
+            if (s_ones.Length < m + 8)
             {
-                var none = Vector512.Create(long.MinValue);
-                var hit = Vector512<long>.Zero;
-                for (var a = 0; a < m; a += 8)
-                {
-                    hit |= Vector512.GreaterThan(Vector512.Create<long>(equal.AsSpan(a, 8)), Vector512<long>.One) & ~Vector512.Equals(Vector512.LoadUnsafe(ref key, (nuint)a), none);
-                }
-
-                return hit != Vector512<long>.Zero;
+                s_ones = [.. Enumerable.Repeat(1L, Math.Max(m + 8, s_ones.Length * 2))];
             }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var none = Vector256.Create(long.MinValue);
-                var hit = Vector256<long>.Zero;
-                for (var a = 0; a < m; a += 4)
-                {
-                    hit |= Vector256.GreaterThan(Vector256.Create<long>(equal.AsSpan(a, 4)), Vector256<long>.One) & ~Vector256.Equals(Vector256.LoadUnsafe(ref key, (nuint)a), none);
-                }
-
-                return hit != Vector256<long>.Zero;
-            }
-
-            var tied = false;
-            for (var a = 0; a < m; a++)
-            {
-                tied |= (equal[a] > 1) & (keys[a] != long.MinValue);
-            }
-
-            return tied;
+            return s_ones;
         }
-
-        /// <summary>Whether line <paramref name="a"/> is served before line <paramref name="b"/> (<paramref name="a"/> &lt; <paramref name="b"/> positions on full ties).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool Ahead(ReadOnlySpan<PricingLine> lines, long[] tie, long[] fraction, int a, int b) =>
-            fraction[a] > fraction[b] || (fraction[a] == fraction[b] && AheadOnTie(lines, tie, a, b));
 
         private static bool AheadOnTie(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
@@ -1152,30 +1103,6 @@ public sealed class PricingEngine
             return cost < 1L << 40 && (ulong)rest < (ulong)quantity ? estimate : cost / quantity;
         }
 
-        /// <summary>The cheapest-first order of <see cref="FreeUnits"/> when open lines share a unit price: the equal ones by item id, then position.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, ReadOnlySpan<int> index, long[] above, long[] equal, int[] order, int m)
-        {
-            for (var a = 0; a < m; a++)
-            {
-                var pa = keys[a];
-                var ahead = (int)above[a];
-                if (equal[a] > 1)
-                {
-                    for (var b = 0; b < m; b++)
-                    {
-                        if (b != a && keys[b] == pa)
-                        {
-                            var bySku = PricingLine.CompareSku(in lines[index[b]], in lines[index[a]]);
-                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
-                        }
-                    }
-                }
-
-                order[ahead] = index[a];
-            }
-        }
-
         /// <summary>Tie-break between two lines: item id, then <paramref name="tie"/> (what the line still costs, or its weight).</summary>
         private static bool Before(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
@@ -1189,67 +1116,105 @@ public sealed class PricingEngine
             var share = buffer.Share;
             var perUnit = buffer.Units;
 
-            // The lines' unit prices and keys, the negated unit prices (the cheaper, the larger): over every line, the
-            // lines that cost nothing any more keyed below all others; over a scope, only the open lines, listed in index.
+            // The lines' unit prices and keys, long.MaxValue less the unit price (the cheaper, the larger; never negative):
+            // over every line, a line that costs nothing any more keyed -1, below all others; over a scope, only the open
+            // lines, listed in index with their quantities.
             ReadOnlySpan<int> index;
+            long[] quantities;
             int m;
             long units;
             if (scope.Length == lines.Length)
             {
                 m = lines.Length;
                 index = Identity(m);
+                quantities = buffer.Quantities;
                 units = UnitPricesOfEveryLine(buffer, m);
             }
             else
             {
                 index = buffer.Index;
+                quantities = buffer.OpenQuantities;
                 (m, units) = UnitPricesOfOpenLines(lines, scope, buffer);
             }
 
             var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
-            long total = 0;
             if (free <= 0)
             {
                 return 0;
             }
 
-            // The open lines cheapest first, ties by item id, then position (line order never matters): each line's place
-            // is the number of lines ahead of it, counted eight (or four) at a time without branches; ties, rare, settled one by one.
+            // Cheapest first, ties by item id, then position (line order never matters), the free units taken line by
+            // line: a line gets what is left of them after the units of the lines ahead of it, at most its own. Those
+            // units are counted eight (or four) lines at a time without branches; the order of lines with equal unit
+            // prices matters only when their units straddle the last free unit, and only then are they ordered one by one.
             var keys = buffer.KeysFor(m);
-            var order = buffer.Order;
-            var (above, equal) = Rank(keys, m, buffer);
-            if (AnyTie(keys, equal, m))
+            var (ahead, same) = (buffer.Above, buffer.Equal);
+            if (Rank(keys, quantities, m, free, buffer))
             {
-                OrderTied(lines, keys, index, above, equal, order, m);
-            }
-            else
-            {
-                for (var a = 0; a < m; a++)
-                {
-                    order[above[a]] = index[a];
-                }
+                return FreeUnitsTied(lines, keys, index, quantities, ahead, same, share, perUnit, free, m);
             }
 
-            for (var t = 0; free > 0; t++)
+            long total = 0;
+            for (var a = 0; a < m; a++)
             {
-                var cheapest = order[t];
-                var take = Math.Min(free, lines[cheapest].Quantity);
-                share[cheapest] = take * perUnit[cheapest];
-                total += share[cheapest];
-                free -= take;
+                var i = index[a];
+                var take = Take(free - ahead[a], quantities[a]);
+                share[i] = take * perUnit[i];
+                total += share[i];
             }
 
             return total;
         }
 
+        /// <summary><see cref="FreeUnits"/> when lines with equal unit prices straddle the last free unit: each such line
+        /// also counts the units of the equal lines before it (by item id, then position).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long FreeUnitsTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, ReadOnlySpan<int> index, long[] quantities, long[] ahead, long[] same, long[] share, long[] perUnit, long free, int m)
+        {
+            long total = 0;
+            for (var a = 0; a < m; a++)
+            {
+                var before = ahead[a];
+                if (keys[a] >= 0 && same[a] > quantities[a])
+                {
+                    for (var b = 0; b < m; b++)
+                    {
+                        if (b != a && keys[b] == keys[a])
+                        {
+                            var bySku = PricingLine.CompareSku(in lines[index[b]], in lines[index[a]]);
+                            before += bySku < 0 || (bySku == 0 && b < a) ? quantities[b] : 0;
+                        }
+                    }
+                }
+
+                var i = index[a];
+                var take = Take(free - before, quantities[a]);
+                share[i] = take * perUnit[i];
+                total += share[i];
+            }
+
+            return total;
+        }
+
+        /// <summary>What a line of <paramref name="quantity"/> units takes when <paramref name="left"/> free units are left
+        /// for it: between 0 and its quantity, without branches (which lines take some depends on the basket).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long Take(long left, long quantity)
+        {
+            left &= ~(left >> 63); // at least 0
+            var over = left - quantity;
+            return quantity + (over & (over >> 63)); // at most the quantity
+        }
+
         /// <summary>The open scope lines of <see cref="FreeUnits"/> (still costing something), gathered without branches
-        /// into index and the keys with their unit prices; returns how many and their units.</summary>
+        /// into the index, keys and quantities, with their unit prices; returns how many and their units.</summary>
         private static (int Open, long Units) UnitPricesOfOpenLines(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer)
         {
             var remaining = buffer.Remaining;
             var perUnit = buffer.Units;
             var keys = buffer.Keys;
             var index = buffer.Index;
+            var quantities = buffer.OpenQuantities;
             long units = 0;
             var m = 0;
             foreach (var i in scope)
@@ -1258,8 +1223,9 @@ public sealed class PricingEngine
                 var quantity = lines[i].Quantity;
                 var unit = Math.Min(lines[i].UnitCents, PerUnit(cost, quantity, lines[i].InverseQuantity));
                 perUnit[i] = unit;
-                keys[m] = -unit;
+                keys[m] = long.MaxValue - unit;
                 index[m] = i;
+                quantities[m] = quantity;
                 var open = cost > 0 ? 1 : 0;
                 units += quantity & -open;
                 m += open;
@@ -1270,7 +1236,7 @@ public sealed class PricingEngine
 
         /// <summary>
         /// The unit prices and keys of <see cref="FreeUnits"/> over every line (0, 1, ..., n - 1), a line that costs nothing
-        /// keyed <see cref="long.MinValue"/> (after all others, and never reached: fewer units are free than are open);
+        /// keyed -1 (after all others, and never reached: fewer units are free than are open);
         /// four lines at a time with AVX-512 DQ by the steps of <see cref="PerUnit"/>, a block not settled by them and the
         /// last n mod 4 lines one by one. Returns the open lines' units.
         /// </summary>
@@ -1287,7 +1253,7 @@ public sealed class PricingEngine
             if (Avx512DQ.VL.IsSupported)
             {
                 var exact = Vector256.Create(1L << 40);
-                var closed = Vector256.Create(long.MinValue);
+                var top = Vector256.Create(long.MaxValue);
                 var open = Vector256<long>.Zero;
                 for (; k <= n - 4; k += 4)
                 {
@@ -1309,7 +1275,7 @@ public sealed class PricingEngine
                     var unit = Vector256.Min(Vector256.Create<long>(prices.AsSpan(k, 4)), estimate);
                     var costs = Vector256.GreaterThan(cost, Vector256<long>.Zero);
                     unit.CopyTo(perUnit.AsSpan(k, 4));
-                    Vector256.ConditionalSelect(costs, -unit, closed).CopyTo(keys.AsSpan(k, 4));
+                    ((top - unit) | ~costs).CopyTo(keys.AsSpan(k, 4)); // -1 where the line costs nothing
                     open += quantity & costs;
                 }
 
@@ -1321,7 +1287,7 @@ public sealed class PricingEngine
                 var cost = remaining[k];
                 var unit = Math.Min(prices[k], PerUnit(cost, quantities[k], inverses[k]));
                 perUnit[k] = unit;
-                keys[k] = cost > 0 ? -unit : long.MinValue;
+                keys[k] = cost > 0 ? long.MaxValue - unit : -1;
                 units += cost > 0 ? quantities[k] : 0;
             }
 
