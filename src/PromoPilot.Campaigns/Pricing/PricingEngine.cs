@@ -179,6 +179,7 @@ public sealed class PricingEngine
         {
             var subtotal = Gather(lines, buffer, active, ruleLines, lineWords);
             var scopeLines = buffer.ScopeLines;
+            var every = Identity(n);
             var groupUsed = buffer.GroupUsed;
             for (var g = 0; g < _groups; g++)
             {
@@ -214,7 +215,7 @@ public sealed class PricingEngine
                             continue;
                         }
 
-                        var scope = rule.WholeCart ? Identity(n) : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
+                        var scope = rule.WholeCart ? every : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
                         var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue, r);
                         if (given <= 0)
                         {
@@ -464,7 +465,7 @@ public sealed class PricingEngine
         {
             if (_sharedByCost && scope.Length == lines.Length)
             {
-                return ApplyToEveryLine(lines, buffer, limit, index);
+                return ApplyToEveryLine(lines, scope, buffer, limit, index);
             }
 
             var given = ApplyToScope(lines, scope, buffer, limit, units);
@@ -521,6 +522,7 @@ public sealed class PricingEngine
         }
 
         /// <summary>What a percent-off, amount-off or spend-threshold rule gives lines that cost <paramref name="sum"/> (at most that).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private long Discount(long sum)
         {
             long discount;
@@ -551,11 +553,11 @@ public sealed class PricingEngine
         }
 
         /// <summary>
-        /// <see cref="Apply"/> for a percent-off, amount-off or spend-threshold rule over every line (0, 1, ..., n - 1): the
-        /// sum, the shares, the leftover cents and the recording in passes over contiguous lines, with no scope list and
-        /// the fractions written straight into the sort keys.
+        /// <see cref="Apply"/> for a percent-off, amount-off or spend-threshold rule over every line (<paramref name="scope"/>
+        /// = 0, 1, ..., n - 1, read only on the rare paths): the sum, the shares, the leftover cents and the recording in
+        /// passes over contiguous lines, the fractions written straight into the sort keys.
         /// </summary>
-        private long ApplyToEveryLine(ReadOnlySpan<PricingLine> lines, PricingBuffer buffer, long limit, int index)
+        private long ApplyToEveryLine(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, int index)
         {
             var n = lines.Length;
             var remaining = buffer.Remaining;
@@ -572,7 +574,6 @@ public sealed class PricingEngine
                 return 0;
             }
 
-            var scope = Identity(n);
             if (discount > int.MaxValue || sum > int.MaxValue)
             {
                 Allocate(lines, scope, buffer, discount, sum); // 128-bit products
@@ -1126,7 +1127,7 @@ public sealed class PricingEngine
             if (scope.Length == lines.Length)
             {
                 m = lines.Length;
-                index = Identity(m);
+                index = scope; // 0, 1, ..., n - 1
                 quantities = buffer.Quantities;
                 units = UnitPricesOfEveryLine(buffer, m);
             }
