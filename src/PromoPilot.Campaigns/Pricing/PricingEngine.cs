@@ -909,15 +909,9 @@ public sealed class PricingEngine
         }
 
         /// <summary>1 for each of <paramref name="m"/> keys (and the padding after them): weights that make <see cref="Rank"/> count.</summary>
-        private static long[] Ones(int m)
-        {
-            if (s_ones.Length < m + 8)
-            {
-                s_ones = [.. Enumerable.Repeat(1L, Math.Max(m + 8, s_ones.Length * 2))];
-            }
-
-            return s_ones;
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long[] Ones(int m) =>
+            s_ones.Length >= m + 8 ? s_ones : s_ones = [.. Enumerable.Repeat(1L, Math.Max(m + 8, s_ones.Length * 2))];
 
         private static bool AheadOnTie(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
