@@ -108,25 +108,27 @@ public sealed class PricingBuffer
 
     internal int BenefitCount { get; set; }
 
-    // Work area: per line, per rule, per rule-word, per exclusive group.
-    internal long[] Remaining = new long[16];
-    internal long[] Share = new long[16];
-    internal long[] Fraction = new long[16];
-    internal long[] Weight = new long[16];
-    internal long[] Units = new long[16];
+    // Work area: per line, per rule, per rule-word, per exclusive group. The per-line arrays hold 8 more than the lines:
+    // padding for the sort keys and for the last block of a four-line vector step (for which PricingEngine.Gather
+    // makes lines n to n + 2 a line of one unit that costs nothing).
+    internal long[] Remaining = new long[24];
+    internal long[] Share = new long[24];
+    internal long[] Fraction = new long[24];
+    internal long[] Weight = new long[24];
+    internal long[] Units = new long[24];
     internal long[] Keys = new long[24];
     internal long[] Above = new long[24];
     internal long[] Equal = new long[24];
-    internal int[] Index = new int[16];
-    internal int[] ScopeLines = new int[16];
+    internal int[] Index = new int[24];
+    internal int[] ScopeLines = new int[24];
     internal ulong[] RuleLines = new ulong[32];
     internal ulong[] Active = new ulong[1];
     internal bool[] GroupUsed = new bool[4];
 
     // Per line of the current basket, its quantity, 1 / quantity and unit price in cents, contiguous for vectors.
     internal long[] Quantities = new long[24];
-    internal double[] InverseQuantities = new double[16];
-    internal long[] UnitCents = new long[16];
+    internal double[] InverseQuantities = new double[24];
+    internal long[] UnitCents = new long[24];
     internal long[] OpenQuantities = new long[24];
 
     // The last context seen, compiled (floor in cents, whether a shipping fee can be waived) so a repeated context costs nothing.
@@ -219,23 +221,24 @@ public sealed class PricingBuffer
     /// <summary>Grows the work area for <paramref name="lines"/> lines, <paramref name="rules"/> rules and <paramref name="groups"/> groups.</summary>
     internal void Ensure(int lines, int rules, int groups)
     {
-        if (Remaining.Length < lines)
+        if (Remaining.Length < lines + 8)
         {
-            var size = Math.Max(lines, Remaining.Length * 2);
+            // Eight more than the lines: room for the padding of the vector steps (sort keys, a last block of four).
+            var size = Math.Max(lines, (Remaining.Length - 8) * 2) + 8;
             Remaining = new long[size];
             Share = new long[size];
             Fraction = new long[size];
             Weight = new long[size];
             Units = new long[size];
             ScopeLines = new int[size];
-            Keys = new long[size + 8];
-            Above = new long[size + 8];
-            Equal = new long[size + 8];
+            Keys = new long[size];
+            Above = new long[size];
+            Equal = new long[size];
             Index = new int[size];
-            Quantities = new long[size + 8];
+            Quantities = new long[size];
             InverseQuantities = new double[size];
             UnitCents = new long[size];
-            OpenQuantities = new long[size + 8];
+            OpenQuantities = new long[size];
         }
 
         var words = (rules + 63) >> 6;

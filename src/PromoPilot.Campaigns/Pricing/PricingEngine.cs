@@ -304,6 +304,12 @@ public sealed class PricingEngine
             }
         }
 
+        for (var i = lines.Length; i < lines.Length + 3; i++)
+        {
+            // The padding read by the last block of a four-line vector step: a line of one unit that costs nothing.
+            (remaining[i], quantities[i], inverses[i], unitCents[i]) = (0, 1, 1, 0);
+        }
+
         return subtotal;
     }
 
@@ -581,14 +587,15 @@ public sealed class PricingEngine
                 return discount;
             }
 
-            // The steps of Allocate (see there), each line's fraction written as its sort key.
-            var keys = buffer.KeysFor(n);
+            // The steps of Allocate (see there), each line's fraction written as its sort key; four lines at a time with
+            // AVX-512 DQ (64-bit multiplies and conversions), the last block padded (PricingBuffer.Remaining).
+            var keys = buffer.Keys;
             var reciprocal = (double)discount / sum;
             var k = 0;
             long given = 0;
             if (Avx512DQ.VL.IsSupported)
             {
-                given = AllocateContiguous(remaining, share, buffer.Keys, discount, sum, reciprocal, n, ref k);
+                given = AllocateContiguous(remaining, share, keys, discount, sum, reciprocal, n, ref k);
             }
 
             for (; k < n; k++)
@@ -618,6 +625,8 @@ public sealed class PricingEngine
                 buffer.Record(scope, index);
                 return discount;
             }
+
+            buffer.KeysFor(n); // the padding after the keys, which the last vector block wrote over
 
             // As in Spread: a waiting line gets a cent when fewer than left lines come before it; equal fractions
             // straddling the cut are ordered one by one.
@@ -686,17 +695,9 @@ public sealed class PricingEngine
                 // quotient without branches (a division per line and rule was a quarter of the time): every line costs at
                 // most sum < 2³¹, so the estimate is off by at most one either way. A line that costs nothing waits for
                 // no cent (fraction -1).
+                // (Every line, the scope 0, 1, ..., n - 1, takes these steps four lines at a time in ApplyToEveryLine.)
                 var reciprocal = (double)discount / sum;
-                var k = 0;
-                if (scope.Length == lines.Length && Avx512DQ.VL.IsSupported)
-                {
-                    // Every line (scope 0, 1, ..., n - 1): the same steps on four contiguous lines at a time (64-bit
-                    // multiplies and conversions need AVX-512 DQ). A block whose quotient is not settled by the two
-                    // corrections stops here and the lines from it on take the scalar steps.
-                    given = AllocateContiguous(remaining, share, fraction, discount, sum, reciprocal, scope.Length, ref k);
-                }
-
-                for (; k < scope.Length; k++)
+                for (var k = 0; k < scope.Length; k++)
                 {
                     var i = scope[k];
                     var cost = remaining[i];
@@ -724,8 +725,9 @@ public sealed class PricingEngine
             Spread(lines, scope, remaining, share, fraction, discount - given, buffer);
         }
 
-        /// <summary>The vector steps of <see cref="Allocate"/> over lines <paramref name="next"/> to <paramref name="n"/> - 1,
-        /// four at a time (<paramref name="next"/> is advanced past each block done); returns the cents given.</summary>
+        /// <summary>The steps of <see cref="Allocate"/> over every line from <paramref name="next"/>, four at a time, the last
+        /// block padded (<paramref name="next"/> is advanced past each block done: a block whose quotient is not settled by
+        /// the two corrections stops here and the lines from it on take the scalar steps); returns the cents given.</summary>
         private static long AllocateContiguous(long[] remaining, long[] share, long[] fraction, long discount, long sum, double reciprocal, int n, ref int next)
         {
             var lines = next;
@@ -734,9 +736,9 @@ public sealed class PricingEngine
             var vSum = Vector256.Create(sum);
             var vSumLess1 = Vector256.Create(sum - 1);
             var given = Vector256<long>.Zero;
-            for (; lines <= n - 4; lines += 4)
+            for (; lines < n; lines += 4)
             {
-                var cost = Vector256.Create<long>(remaining.AsSpan(lines, 4));
+                var cost = Vector256.Create<long>(remaining.AsSpan(lines, 4)); // the padding costs 0: its shares are 0
                 var estimate = Vector256.ConvertToInt64Native(Vector256.ConvertToDouble(cost) * vReciprocal);
                 var rest = (vDiscount * cost) - (estimate * vSum);
                 var under = Vector256.ShiftRightArithmetic(rest, 63);
@@ -1250,9 +1252,9 @@ public sealed class PricingEngine
                 var exact = Vector256.Create(1L << 40);
                 var top = Vector256.Create(long.MaxValue);
                 var open = Vector256<long>.Zero;
-                for (; k <= n - 4; k += 4)
+                for (; k < n; k += 4)
                 {
-                    var cost = Vector256.Create<long>(remaining.AsSpan(k, 4));
+                    var cost = Vector256.Create<long>(remaining.AsSpan(k, 4)); // the padding is a closed line of 1 unit
                     var quantity = Vector256.Create<long>(quantities.AsSpan(k, 4));
                     var estimate = Vector256.ConvertToInt64Native(Vector256.ConvertToDouble(cost) * Vector256.Create<double>(inverses.AsSpan(k, 4)));
                     var rest = cost - (estimate * quantity);
