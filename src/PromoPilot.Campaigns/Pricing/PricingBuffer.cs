@@ -125,7 +125,8 @@ public sealed class PricingBuffer
     internal ulong[] Active = new ulong[1];
     internal bool[] GroupUsed = new bool[4];
 
-    // Per line of the current basket, its quantity, 1 / quantity and unit price in cents, contiguous for vectors.
+    // Per line of the current basket, its quantity, 1 / quantity and unit price in cents, contiguous for vectors; and
+    // the quantities of a buy-X-get-Y scope's open lines, in the order they are listed.
     internal long[] Quantities = new long[24];
     internal double[] InverseQuantities = new double[24];
     internal long[] UnitCents = new long[24];

@@ -492,7 +492,11 @@ public sealed class PricingEngine
             if (scope.Length == lines.Length)
             {
                 // Every line (scopes are distinct lines in line order: 0, 1, ..., n - 1): contiguous, summed a vector at a time.
-                sum = SumAndClear(remaining.AsSpan(0, scope.Length), share.AsSpan(0, scope.Length));
+                sum = Sum(remaining.AsSpan(0, scope.Length));
+                for (var k = 0; k < scope.Length; k++)
+                {
+                    share[k] = 0; // a loop: a call to clear a few longs costs more
+                }
             }
             else
             {
@@ -568,7 +572,7 @@ public sealed class PricingEngine
             var n = lines.Length;
             var remaining = buffer.Remaining;
             var share = buffer.Share;
-            var sum = SumAndClear(remaining.AsSpan(0, n), share.AsSpan(0, n)); // (the shares are all written below; one summing loop serves both paths)
+            var sum = Sum(remaining.AsSpan(0, n));
             if (sum <= 0)
             {
                 return 0;
@@ -637,24 +641,22 @@ public sealed class PricingEngine
                 return discount;
             }
 
-            buffer.RecordEveryLine(n, index, buffer.Keys, buffer.Above, left);
+            buffer.RecordEveryLine(n, index, keys, buffer.Above, left);
             return discount;
         }
 
-        /// <summary>The sum of <paramref name="values"/>, four at a time where vectors are accelerated, clearing
-        /// <paramref name="cleared"/> (as long) on the way (a loop: a call to clear a few longs costs more).</summary>
+        /// <summary>The sum of <paramref name="values"/>, four at a time where vectors are accelerated.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static long SumAndClear(ReadOnlySpan<long> values, Span<long> cleared)
+        private static long Sum(ReadOnlySpan<long> values)
         {
             long sum = 0;
             var k = 0;
-            if (Vector256.IsHardwareAccelerated && values.Length >= 4 && cleared.Length >= values.Length)
+            if (Vector256.IsHardwareAccelerated && values.Length >= 4)
             {
                 var acc = Vector256<long>.Zero;
                 for (; k <= values.Length - 4; k += 4)
                 {
                     acc += Vector256.Create(values.Slice(k, 4));
-                    Vector256<long>.Zero.CopyTo(cleared.Slice(k, 4));
                 }
 
                 sum = Vector256.Sum(acc);
@@ -663,7 +665,6 @@ public sealed class PricingEngine
             for (; k < values.Length; k++)
             {
                 sum += values[k];
-                cleared[k] = 0;
             }
 
             return sum;
@@ -1233,9 +1234,9 @@ public sealed class PricingEngine
 
         /// <summary>
         /// The unit prices and keys of <see cref="FreeUnits"/> over every line (0, 1, ..., n - 1), a line that costs nothing
-        /// keyed -1 (after all others, and never reached: fewer units are free than are open);
-        /// four lines at a time with AVX-512 DQ by the steps of <see cref="PerUnit"/>, a block not settled by them and the
-        /// last n mod 4 lines one by one. Returns the open lines' units.
+        /// keyed -1 (after all others, and never reached: fewer units are free than are open); four lines at a time with
+        /// AVX-512 DQ by the steps of <see cref="PerUnit"/>, the last block padded (a block not settled by them and the
+        /// lines after it one by one). Returns the open lines' units.
         /// </summary>
         private static long UnitPricesOfEveryLine(PricingBuffer buffer, int n)
         {
