@@ -108,21 +108,29 @@ public sealed class PricingBuffer
 
     internal int BenefitCount { get; set; }
 
-    // Work area: per line, per rule, per rule-word, per exclusive group.
-    internal long[] Remaining = new long[16];
-    internal long[] Share = new long[16];
-    internal long[] Fraction = new long[16];
-    internal long[] Weight = new long[16];
-    internal long[] Units = new long[16];
+    // Work area: per line, per rule, per rule-word, per exclusive group. The per-line arrays hold 8 more than the lines:
+    // padding for the sort keys and for the last block of a four-line vector step (for which PricingEngine.Gather
+    // makes lines n to n + 2 a line of one unit that costs nothing).
+    internal long[] Remaining = new long[24];
+    internal long[] Share = new long[24];
+    internal long[] Fraction = new long[24];
+    internal long[] Weight = new long[24];
+    internal long[] Units = new long[24];
     internal long[] Keys = new long[24];
     internal long[] Above = new long[24];
     internal long[] Equal = new long[24];
-    internal int[] Index = new int[16];
-    internal int[] Order = new int[16];
-    internal int[] ScopeLines = new int[16];
+    internal int[] Index = new int[24];
+    internal int[] ScopeLines = new int[24];
     internal ulong[] RuleLines = new ulong[32];
     internal ulong[] Active = new ulong[1];
     internal bool[] GroupUsed = new bool[4];
+
+    // Per line of the current basket, its quantity, 1 / quantity and unit price in cents, contiguous for vectors; and
+    // the quantities of a buy-X-get-Y scope's open lines, in the order they are listed.
+    internal long[] Quantities = new long[24];
+    internal double[] InverseQuantities = new double[24];
+    internal long[] UnitCents = new long[24];
+    internal long[] OpenQuantities = new long[24];
 
     // The last context seen, compiled (floor in cents, whether a shipping fee can be waived) so a repeated context costs nothing.
     internal PricingContext? Context;
@@ -163,6 +171,33 @@ public sealed class PricingBuffer
         DiscountCount = count;
     }
 
+    /// <summary>
+    /// <see cref="Record"/> for a rule over every line (0, 1, ..., <paramref name="n"/> - 1) whose leftover cents are
+    /// not yet in <see cref="Share"/>: a line gets one more when it waits for one (its fraction in <paramref name="keys"/>
+    /// is not negative) and fewer than <paramref name="left"/> lines come before it (<paramref name="above"/>).
+    /// </summary>
+    internal void RecordEveryLine(int n, int rule, long[] keys, long[] above, long left)
+    {
+        if (_discounts.Length < DiscountCount + n)
+        {
+            Array.Resize(ref _discounts, Math.Max(DiscountCount + n, _discounts.Length * 2));
+        }
+
+        ref var discounts = ref MemoryMarshal.GetArrayDataReference(_discounts);
+        var remaining = Remaining.AsSpan(0, n);
+        var share = Share.AsSpan(0, n);
+        var count = DiscountCount;
+        for (var i = 0; i < remaining.Length; i++)
+        {
+            var cents = share[i] + (long)(((ulong)~keys[i] & (ulong)(above[i] - left)) >> 63); // no branch; never negative
+            remaining[i] -= cents;
+            Unsafe.Add(ref discounts, count) = new LineDiscountCents(i, rule, cents);
+            count += cents > 0 ? 1 : 0;
+        }
+
+        DiscountCount = count;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddApplied(int rule)
     {
@@ -187,20 +222,24 @@ public sealed class PricingBuffer
     /// <summary>Grows the work area for <paramref name="lines"/> lines, <paramref name="rules"/> rules and <paramref name="groups"/> groups.</summary>
     internal void Ensure(int lines, int rules, int groups)
     {
-        if (Remaining.Length < lines)
+        if (Remaining.Length < lines + 8)
         {
-            var size = Math.Max(lines, Remaining.Length * 2);
+            // Eight more than the lines: room for the padding of the vector steps (sort keys, a last block of four).
+            var size = Math.Max(lines, (Remaining.Length - 8) * 2) + 8;
             Remaining = new long[size];
             Share = new long[size];
             Fraction = new long[size];
             Weight = new long[size];
             Units = new long[size];
             ScopeLines = new int[size];
-            Keys = new long[size + 8];
-            Above = new long[size + 8];
-            Equal = new long[size + 8];
+            Keys = new long[size];
+            Above = new long[size];
+            Equal = new long[size];
             Index = new int[size];
-            Order = new int[size];
+            Quantities = new long[size];
+            InverseQuantities = new double[size];
+            UnitCents = new long[size];
+            OpenQuantities = new long[size];
         }
 
         var words = (rules + 63) >> 6;

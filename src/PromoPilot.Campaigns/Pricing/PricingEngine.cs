@@ -30,6 +30,8 @@ public sealed class PricingEngine
 
     private static int[] s_identity = [.. Enumerable.Range(0, 256)];
 
+    private static long[] s_ones = [.. Enumerable.Repeat(1L, 256)];
+
     [ThreadStatic]
     private static PricingLine[]? t_lines;
 
@@ -158,7 +160,6 @@ public sealed class PricingEngine
             Compile(context, buffer);
         }
 
-        var remaining = buffer.Remaining;
         var active = buffer.Active.AsSpan(0, words);
         var lineWords = (n + 63) >> 6;
         var ruleLines = buffer.RuleLinesFor(_rules.Length, lineWords);
@@ -176,33 +177,9 @@ public sealed class PricingEngine
 
         try
         {
-            // One pass: what each line triggers (resolved once per line), and each triggered rule's lines as a bitset.
-            long subtotal = 0;
-            for (var i = 0; i < n; i++)
-            {
-                ref readonly var line = ref lines[i];
-                if (!ReferenceEquals(line.Owner, this))
-                {
-                    throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
-                }
-
-                var cost = line.UnitCents * line.Quantity;
-                remaining[i] = cost;
-                subtotal += cost;
-                var lineBit = 1UL << (i & 63);
-                var lineWord = i >> 6;
-                for (var w = 0; w < words; w++)
-                {
-                    var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
-                    active[w] |= bits;
-                    for (; bits != 0; bits &= bits - 1)
-                    {
-                        ruleLines[((((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * lineWords) + lineWord)] |= lineBit;
-                    }
-                }
-            }
-
+            var subtotal = Gather(lines, buffer, active, ruleLines, lineWords);
             var scopeLines = buffer.ScopeLines;
+            var every = Identity(n);
             var groupUsed = buffer.GroupUsed;
             for (var g = 0; g < _groups; g++)
             {
@@ -238,14 +215,12 @@ public sealed class PricingEngine
                             continue;
                         }
 
-                        var scope = rule.WholeCart ? Identity(n) : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
-                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue);
+                        var scope = rule.WholeCart ? every : Lines(ruleLines.Slice(r * lineWords, lineWords), scopeLines);
+                        var given = rule.Apply(lines, scope, buffer, limit, rule.IsPriceRule ? rule.Units(context) : long.MaxValue, r);
                         if (given <= 0)
                         {
                             continue;
                         }
-
-                        buffer.Record(scope, r);
 
                         total += given;
                     }
@@ -287,6 +262,55 @@ public sealed class PricingEngine
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One pass over the lines: what each costs (with its quantity, 1 / quantity and unit price, contiguous for the
+    /// rules' vector steps), what it triggers (resolved once per line), and each triggered rule's lines as a bitset;
+    /// returns the subtotal. A method of its own, so the rule loop's registers are not spent on it.
+    /// </summary>
+    private long Gather(ReadOnlySpan<PricingLine> lines, PricingBuffer buffer, Span<ulong> active, Span<ulong> ruleLines, int lineWords)
+    {
+        var words = active.Length;
+        var remaining = buffer.Remaining;
+        var quantities = buffer.Quantities;
+        var inverses = buffer.InverseQuantities;
+        var unitCents = buffer.UnitCents;
+        long subtotal = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            ref readonly var line = ref lines[i];
+            if (!ReferenceEquals(line.Owner, this))
+            {
+                throw new ArgumentException($"line {i} was not resolved by this engine (use {nameof(Resolve)})", nameof(lines));
+            }
+
+            var cost = line.UnitCents * line.Quantity;
+            remaining[i] = cost;
+            quantities[i] = line.Quantity;
+            inverses[i] = line.InverseQuantity;
+            unitCents[i] = line.UnitCents;
+            subtotal += cost;
+            var lineBit = 1UL << (i & 63);
+            var lineWord = i >> 6;
+            for (var w = 0; w < words; w++)
+            {
+                var bits = Triggers(in line, w); // whole-cart rules are not in it: they see every line
+                active[w] |= bits;
+                for (; bits != 0; bits &= bits - 1)
+                {
+                    ruleLines[((((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)) * lineWords) + lineWord)] |= lineBit;
+                }
+            }
+        }
+
+        for (var i = lines.Length; i < lines.Length + 3; i++)
+        {
+            // The padding read by the last block of a four-line vector step: a line of one unit that costs nothing.
+            (remaining[i], quantities[i], inverses[i], unitCents[i]) = (0, 1, 1, 0);
+        }
+
+        return subtotal;
     }
 
     /// <summary>0, 1, ..., n - 1: the scope of a whole-cart rule.</summary>
@@ -403,6 +427,9 @@ public sealed class PricingEngine
         private readonly long _price = (long)decimal.Round(source.Price * 100);
         private readonly int _bundleItems = source.Skus?.Count ?? 0;
 
+        // Percent-off, amount-off and spend thresholds: one amount shared over the lines by what they still cost.
+        private readonly bool _sharedByCost = source.Kind is PromotionKind.PercentOff or PromotionKind.AmountOff or PromotionKind.SpendThreshold;
+
         public PromotionRule Source => source;
 
         /// <summary>Free shipping and gifts: benefits of the order, not discounts of its lines.</summary>
@@ -436,8 +463,28 @@ public sealed class PricingEngine
             ? new OrderBenefit(source.Id, BenefitKind.Gift, source.GiftValue, source.GiftItem)
             : new OrderBenefit(source.Id, BenefitKind.FreeShipping, Math.Min(context.ShippingFee ?? source.Amount, source.Amount));
 
+        /// <summary>
+        /// Gives the rule's discount, at most <paramref name="limit"/> in total, to its scope lines and records it (takes it off
+        /// what they still cost, as discounts of rule <paramref name="index"/>); returns the total.
+        /// </summary>
+        public long Apply(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units, int index)
+        {
+            if (_sharedByCost && scope.Length == lines.Length)
+            {
+                return ApplyToEveryLine(lines, scope, buffer, limit, index);
+            }
+
+            var given = ApplyToScope(lines, scope, buffer, limit, units);
+            if (given > 0)
+            {
+                buffer.Record(scope, index);
+            }
+
+            return given;
+        }
+
         /// <summary>Fills each scope line's share of the rule's discount (buffer.Share), at most <paramref name="limit"/> in total; returns the total.</summary>
-        public long Apply(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units)
+        private long ApplyToScope(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, long units)
         {
             var remaining = buffer.Remaining;
             var share = buffer.Share;
@@ -445,7 +492,11 @@ public sealed class PricingEngine
             if (scope.Length == lines.Length)
             {
                 // Every line (scopes are distinct lines in line order: 0, 1, ..., n - 1): contiguous, summed a vector at a time.
-                sum = SumAndClear(remaining.AsSpan(0, scope.Length), share.AsSpan(0, scope.Length));
+                sum = Sum(remaining.AsSpan(0, scope.Length));
+                for (var k = 0; k < scope.Length; k++)
+                {
+                    share[k] = 0; // a loop: a call to clear a few longs costs more
+                }
             }
             else
             {
@@ -461,6 +512,29 @@ public sealed class PricingEngine
                 return 0;
             }
 
+            switch (source.Kind)
+            {
+                case PromotionKind.BuyXGetY:
+                    return Limit(lines, scope, buffer, FreeUnits(lines, scope, buffer), limit);
+                case PromotionKind.BundlePrice:
+                    return Bundle(lines, scope, buffer, limit);
+                case PromotionKind.MemberPrice or PromotionKind.FlashSale:
+                    return Limit(lines, scope, buffer, PriceUnits(lines, scope, buffer, units), limit);
+            }
+
+            var discount = Math.Min(Discount(sum), limit);
+            if (discount > 0)
+            {
+                Allocate(lines, scope, buffer, discount, sum);
+            }
+
+            return discount;
+        }
+
+        /// <summary>What a percent-off, amount-off or spend-threshold rule gives lines that cost <paramref name="sum"/> (at most that).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private long Discount(long sum)
+        {
             long discount;
             switch (source.Kind)
             {
@@ -472,7 +546,7 @@ public sealed class PricingEngine
                 case PromotionKind.AmountOff:
                     discount = _amount;
                     break;
-                case PromotionKind.SpendThreshold:
+                default:
                     discount = 0;
                     foreach (var (threshold, save) in _tiers)
                     {
@@ -483,37 +557,106 @@ public sealed class PricingEngine
                     }
 
                     break;
-                case PromotionKind.BuyXGetY:
-                    return Limit(lines, scope, buffer, FreeUnits(lines, scope, buffer), limit);
-                case PromotionKind.BundlePrice:
-                    return Bundle(lines, scope, buffer, limit);
-                default:
-                    return Limit(lines, scope, buffer, PriceUnits(lines, scope, buffer, units), limit);
             }
 
-            discount = Math.Min(Math.Min(discount, sum), limit);
-            if (discount > 0)
+            return Math.Min(discount, sum);
+        }
+
+        /// <summary>
+        /// <see cref="Apply"/> for a percent-off, amount-off or spend-threshold rule over every line (<paramref name="scope"/>
+        /// = 0, 1, ..., n - 1, read only on the rare paths): the sum, the shares, the leftover cents and the recording in
+        /// passes over contiguous lines, the fractions written straight into the sort keys.
+        /// </summary>
+        private long ApplyToEveryLine(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer, long limit, int index)
+        {
+            var n = lines.Length;
+            var remaining = buffer.Remaining;
+            var share = buffer.Share;
+            var sum = Sum(remaining.AsSpan(0, n));
+            if (sum <= 0)
             {
-                Allocate(lines, scope, buffer, discount, sum);
+                return 0;
             }
 
+            var discount = Math.Min(Discount(sum), limit);
+            if (discount <= 0)
+            {
+                return 0;
+            }
+
+            if (discount > int.MaxValue || sum > int.MaxValue)
+            {
+                Allocate(lines, scope, buffer, discount, sum); // 128-bit products
+                buffer.Record(scope, index);
+                return discount;
+            }
+
+            // The steps of Allocate (see there), each line's fraction written as its sort key; four lines at a time with
+            // AVX-512 DQ (64-bit multiplies and conversions), the last block padded (PricingBuffer.Remaining).
+            var keys = buffer.Keys;
+            var reciprocal = (double)discount / sum;
+            var k = 0;
+            long given = 0;
+            if (Avx512DQ.VL.IsSupported)
+            {
+                given = AllocateContiguous(remaining, share, keys, discount, sum, reciprocal, n, ref k);
+            }
+
+            for (; k < n; k++)
+            {
+                var cost = remaining[k];
+                var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
+                var rest = (discount * cost) - (estimate * sum);
+                var under = rest >> 63;
+                estimate += under;
+                rest += sum & under;
+                var over = (sum - 1 - rest) >> 63;
+                estimate -= over;
+                rest -= sum & over;
+                if ((ulong)rest >= (ulong)sum)
+                {
+                    (estimate, rest) = Math.DivRem(discount * cost, sum);
+                }
+
+                share[k] = estimate;
+                keys[k] = cost == 0 ? -1 : rest;
+                given += estimate;
+            }
+
+            var left = discount - given;
+            if (left <= 0)
+            {
+                buffer.Record(scope, index);
+                return discount;
+            }
+
+            buffer.KeysFor(n); // the padding after the keys, which the last vector block wrote over
+
+            // As in Spread: a waiting line gets a cent when fewer than left lines come before it; equal fractions
+            // straddling the cut are ordered one by one.
+            if (Rank(keys, Ones(n), n, left, buffer))
+            {
+                SpreadTied(lines, scope, remaining, share, keys, buffer.Above, buffer.Equal, left);
+                buffer.Record(scope, index);
+                return discount;
+            }
+
+            buffer.RecordEveryLine(n, index, keys, buffer.Above, left);
             return discount;
         }
 
-        /// <summary>The sum of <paramref name="values"/>, four at a time where vectors are accelerated, clearing
-        /// <paramref name="cleared"/> (as long) on the way (a loop: a call to clear a few longs costs more).</summary>
+        /// <summary>The sum of <paramref name="values"/>, four at a time where vectors are accelerated.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static long SumAndClear(ReadOnlySpan<long> values, Span<long> cleared)
+        private static long Sum(ReadOnlySpan<long> values)
         {
             long sum = 0;
             var k = 0;
-            if (Vector256.IsHardwareAccelerated && values.Length >= 4 && cleared.Length >= values.Length)
+            if (Vector256.IsHardwareAccelerated && values.Length >= 4)
             {
                 var acc = Vector256<long>.Zero;
                 for (; k <= values.Length - 4; k += 4)
                 {
                     acc += Vector256.Create(values.Slice(k, 4));
-                    Vector256<long>.Zero.CopyTo(cleared.Slice(k, 4));
                 }
 
                 sum = Vector256.Sum(acc);
@@ -522,7 +665,6 @@ public sealed class PricingEngine
             for (; k < values.Length; k++)
             {
                 sum += values[k];
-                cleared[k] = 0;
             }
 
             return sum;
@@ -554,17 +696,9 @@ public sealed class PricingEngine
                 // quotient without branches (a division per line and rule was a quarter of the time): every line costs at
                 // most sum < 2³¹, so the estimate is off by at most one either way. A line that costs nothing waits for
                 // no cent (fraction -1).
+                // (Every line, the scope 0, 1, ..., n - 1, takes these steps four lines at a time in ApplyToEveryLine.)
                 var reciprocal = (double)discount / sum;
-                var k = 0;
-                if (scope.Length == lines.Length && Avx512DQ.VL.IsSupported)
-                {
-                    // Every line (scope 0, 1, ..., n - 1): the same steps on four contiguous lines at a time (64-bit
-                    // multiplies and conversions need AVX-512 DQ). A block whose quotient is not settled by the two
-                    // corrections stops here and the lines from it on take the scalar steps.
-                    given = AllocateContiguous(remaining, share, fraction, discount, sum, reciprocal, scope.Length, ref k);
-                }
-
-                for (; k < scope.Length; k++)
+                for (var k = 0; k < scope.Length; k++)
                 {
                     var i = scope[k];
                     var cost = remaining[i];
@@ -592,8 +726,9 @@ public sealed class PricingEngine
             Spread(lines, scope, remaining, share, fraction, discount - given, buffer);
         }
 
-        /// <summary>The vector steps of <see cref="Allocate"/> over lines <paramref name="next"/> to <paramref name="n"/> - 1,
-        /// four at a time (<paramref name="next"/> is advanced past each block done); returns the cents given.</summary>
+        /// <summary>The steps of <see cref="Allocate"/> over every line from <paramref name="next"/>, four at a time, the last
+        /// block padded (<paramref name="next"/> is advanced past each block done: a block whose quotient is not settled by
+        /// the two corrections stops here and the lines from it on take the scalar steps); returns the cents given.</summary>
         private static long AllocateContiguous(long[] remaining, long[] share, long[] fraction, long discount, long sum, double reciprocal, int n, ref int next)
         {
             var lines = next;
@@ -602,9 +737,9 @@ public sealed class PricingEngine
             var vSum = Vector256.Create(sum);
             var vSumLess1 = Vector256.Create(sum - 1);
             var given = Vector256<long>.Zero;
-            for (; lines <= n - 4; lines += 4)
+            for (; lines < n; lines += 4)
             {
-                var cost = Vector256.Create<long>(remaining.AsSpan(lines, 4));
+                var cost = Vector256.Create<long>(remaining.AsSpan(lines, 4)); // the padding costs 0: its shares are 0
                 var estimate = Vector256.ConvertToInt64Native(Vector256.ConvertToDouble(cost) * vReciprocal);
                 var rest = (vDiscount * cost) - (estimate * vSum);
                 var under = Vector256.ShiftRightArithmetic(rest, 63);
@@ -648,22 +783,14 @@ public sealed class PricingEngine
                 keys[k] = fraction[scope[k]];
             }
 
-            var (above, equal) = Rank(keys, m, buffer);
-            // Equal fractions matter only when their group straddles the cut (some of them get a cent and some do not):
-            // a group entirely before it (above + equal <= left) or after it (above >= left) is served the same in any order.
-            var tied = false;
-            for (var a = 0; a < m; a++)
+            if (Rank(keys, Ones(m), m, left, buffer))
             {
-                tied |= (keys[a] >= 0) & (above[a] < left) & (above[a] + equal[a] > left);
-            }
-
-            if (tied)
-            {
-                SpreadTied(lines, scope, tie, share, keys, above, equal, left);
+                SpreadTied(lines, scope, tie, share, keys, buffer.Above, buffer.Equal, left);
                 return;
             }
 
-            // No two waiting lines share a fraction: a line gets a cent when fewer than left lines have a larger one.
+            // No equal waiting fractions straddle the cut: a line gets a cent when fewer than left lines have a larger one.
+            var above = buffer.Above;
             for (var a = 0; a < m; a++)
             {
                 share[scope[a]] += (long)(((ulong)~keys[a] & (ulong)(above[a] - left)) >> 63); // waiting and ahead < left, no branch
@@ -703,16 +830,22 @@ public sealed class PricingEngine
 
         /// <summary>
         /// For each of the first <paramref name="m"/> <paramref name="keys"/> (a multiple of 8 long, padded with
-        /// <see cref="long.MinValue"/>), how many keys are above it and how many equal it (itself included): every pair
-        /// compared without branches, eight keys (four without 512-bit vectors) against one at a time.
+        /// <see cref="long.MinValue"/>): the <paramref name="weights"/> of the keys above it (buffer.Above) and of the keys
+        /// equal to it, itself included (buffer.Equal); with every weight 1, its place in descending order and how many
+        /// share its key. Every pair is compared without branches, eight keys (four without 512-bit vectors) against one
+        /// at a time. Returns whether a key taking part (not negative) has equals (more weight than its own) with which it
+        /// straddles <paramref name="cut"/>: less than the cut above it, more with its equals. Equal keys matter only then:
+        /// a group entirely before the cut or after it is served the same in any order.
         /// </summary>
-        private static (long[] Above, long[] Equal) Rank(ReadOnlySpan<long> keys, int m, PricingBuffer buffer)
+        private static bool Rank(ReadOnlySpan<long> keys, long[] weights, int m, long cut, PricingBuffer buffer)
         {
             var above = buffer.Above;
             var equal = buffer.Equal;
+            ref var first = ref MemoryMarshal.GetReference(keys);
             if (Vector512.IsHardwareAccelerated)
             {
-                ref var first = ref MemoryMarshal.GetReference(keys);
+                var at = Vector512.Create(cut);
+                var hit = Vector512<long>.Zero;
                 for (var a = 0; a < m; a += 8)
                 {
                     var mine = Vector512.LoadUnsafe(ref first, (nuint)a);
@@ -721,20 +854,24 @@ public sealed class PricingEngine
                     for (var b = 0; b < m; b++)
                     {
                         var other = Vector512.Create(keys[b]);
-                        over -= Vector512.GreaterThan(other, mine);
-                        same -= Vector512.Equals(other, mine);
+                        var weight = Vector512.Create(weights[b]);
+                        over = Vector512.ConditionalSelect(Vector512.GreaterThan(other, mine), over + weight, over); // a masked add
+                        same = Vector512.ConditionalSelect(Vector512.Equals(other, mine), same + weight, same);
                     }
 
                     over.CopyTo(above, a);
                     same.CopyTo(equal, a);
+                    hit |= ~mine & Vector512.GreaterThan(same, Vector512.Create<long>(weights.AsSpan(a, 8)))
+                        & Vector512.LessThan(over, at) & Vector512.GreaterThan(over + same, at);
                 }
 
-                return (above, equal);
+                return Vector512.LessThanAny(hit, Vector512<long>.Zero); // the sign bit of ~key: a key taking part
             }
 
             if (Vector256.IsHardwareAccelerated)
             {
-                ref var first = ref MemoryMarshal.GetReference(keys);
+                var at = Vector256.Create(cut);
+                var hit = Vector256<long>.Zero;
                 for (var a = 0; a < m; a += 4)
                 {
                     var mine = Vector256.LoadUnsafe(ref first, (nuint)a);
@@ -743,36 +880,41 @@ public sealed class PricingEngine
                     for (var b = 0; b < m; b++)
                     {
                         var other = Vector256.Create(keys[b]);
-                        over -= Vector256.GreaterThan(other, mine);
-                        same -= Vector256.Equals(other, mine);
+                        var weight = Vector256.Create(weights[b]);
+                        over = Vector256.ConditionalSelect(Vector256.GreaterThan(other, mine), over + weight, over);
+                        same = Vector256.ConditionalSelect(Vector256.Equals(other, mine), same + weight, same);
                     }
 
                     over.CopyTo(above, a);
                     same.CopyTo(equal, a);
+                    hit |= ~mine & Vector256.GreaterThan(same, Vector256.Create<long>(weights.AsSpan(a, 4)))
+                        & Vector256.LessThan(over, at) & Vector256.GreaterThan(over + same, at);
                 }
 
-                return (above, equal);
+                return Vector256.LessThanAny(hit, Vector256<long>.Zero);
             }
 
+            var tied = false;
             for (var a = 0; a < m; a++)
             {
                 long over = 0, same = 0;
                 for (var b = 0; b < m; b++)
                 {
-                    over += keys[b] > keys[a] ? 1 : 0;
-                    same += keys[b] == keys[a] ? 1 : 0;
+                    over += keys[b] > keys[a] ? weights[b] : 0;
+                    same += keys[b] == keys[a] ? weights[b] : 0;
                 }
 
                 (above[a], equal[a]) = (over, same);
+                tied |= (keys[a] >= 0) & (same > weights[a]) & (over < cut) & (over + same > cut);
             }
 
-            return (above, equal);
+            return tied;
         }
 
-        /// <summary>Whether line <paramref name="a"/> is served before line <paramref name="b"/> (<paramref name="a"/> &lt; <paramref name="b"/> positions on full ties).</summary>
+        /// <summary>1 for each of <paramref name="m"/> keys (and the padding after them): weights that make <see cref="Rank"/> count.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool Ahead(ReadOnlySpan<PricingLine> lines, long[] tie, long[] fraction, int a, int b) =>
-            fraction[a] > fraction[b] || (fraction[a] == fraction[b] && AheadOnTie(lines, tie, a, b));
+        private static long[] Ones(int m) =>
+            s_ones.Length >= m + 8 ? s_ones : s_ones = [.. Enumerable.Repeat(1L, Math.Max(m + 8, s_ones.Length * 2))];
 
         private static bool AheadOnTie(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
@@ -959,30 +1101,6 @@ public sealed class PricingEngine
             return cost < 1L << 40 && (ulong)rest < (ulong)quantity ? estimate : cost / quantity;
         }
 
-        /// <summary>The cheapest-first order of <see cref="FreeUnits"/> when open lines share a unit price: the equal ones by item id, then position.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void OrderTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, int[] index, long[] above, long[] equal, int[] order, int m)
-        {
-            for (var a = 0; a < m; a++)
-            {
-                var pa = keys[a];
-                var ahead = (int)above[a];
-                if (equal[a] > 1)
-                {
-                    for (var b = 0; b < m; b++)
-                    {
-                        if (b != a && keys[b] == pa)
-                        {
-                            var bySku = PricingLine.CompareSku(in lines[index[b]], in lines[index[a]]);
-                            ahead += bySku < 0 || (bySku == 0 && b < a) ? 1 : 0;
-                        }
-                    }
-                }
-
-                order[ahead] = index[a];
-            }
-        }
-
         /// <summary>Tie-break between two lines: item id, then <paramref name="tie"/> (what the line still costs, or its weight).</summary>
         private static bool Before(ReadOnlySpan<PricingLine> lines, long[] tie, int a, int b)
         {
@@ -993,14 +1111,108 @@ public sealed class PricingEngine
         /// <summary>Buy X get Y: of every X + Y units in scope the cheapest Y are free (at what they still cost).</summary>
         private long FreeUnits(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer)
         {
-            var remaining = buffer.Remaining;
             var share = buffer.Share;
             var perUnit = buffer.Units;
 
-            // The open lines (still costing something) with their unit prices, gathered without branches; the keys are the
-            // negated unit prices (the cheaper, the larger).
-            var all = buffer.Keys;
+            // The lines' unit prices and keys, long.MaxValue less the unit price (the cheaper, the larger; never negative):
+            // over every line, a line that costs nothing any more keyed -1, below all others; over a scope, only the open
+            // lines, listed in index with their quantities.
+            ReadOnlySpan<int> index;
+            long[] quantities;
+            int m;
+            long units;
+            if (scope.Length == lines.Length)
+            {
+                m = lines.Length;
+                index = scope; // 0, 1, ..., n - 1
+                quantities = buffer.Quantities;
+                units = UnitPricesOfEveryLine(buffer, m);
+            }
+            else
+            {
+                index = buffer.Index;
+                quantities = buffer.OpenQuantities;
+                (m, units) = UnitPricesOfOpenLines(lines, scope, buffer);
+            }
+
+            var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
+            if (free <= 0)
+            {
+                return 0;
+            }
+
+            // Cheapest first, ties by item id, then position (line order never matters), the free units taken line by
+            // line: a line gets what is left of them after the units of the lines ahead of it, at most its own. Those
+            // units are counted eight (or four) lines at a time without branches; the order of lines with equal unit
+            // prices matters only when their units straddle the last free unit, and only then are they ordered one by one.
+            var keys = buffer.KeysFor(m);
+            var (ahead, same) = (buffer.Above, buffer.Equal);
+            if (Rank(keys, quantities, m, free, buffer))
+            {
+                return FreeUnitsTied(lines, keys, index, quantities, ahead, same, share, perUnit, free, m);
+            }
+
+            long total = 0;
+            for (var a = 0; a < m; a++)
+            {
+                var i = index[a];
+                var take = Take(free - ahead[a], quantities[a]);
+                share[i] = take * perUnit[i];
+                total += share[i];
+            }
+
+            return total;
+        }
+
+        /// <summary><see cref="FreeUnits"/> when lines with equal unit prices straddle the last free unit: each such line
+        /// also counts the units of the equal lines before it (by item id, then position).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long FreeUnitsTied(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<long> keys, ReadOnlySpan<int> index, long[] quantities, long[] ahead, long[] same, long[] share, long[] perUnit, long free, int m)
+        {
+            long total = 0;
+            for (var a = 0; a < m; a++)
+            {
+                var before = ahead[a];
+                if (keys[a] >= 0 && same[a] > quantities[a])
+                {
+                    for (var b = 0; b < m; b++)
+                    {
+                        if (b != a && keys[b] == keys[a])
+                        {
+                            var bySku = PricingLine.CompareSku(in lines[index[b]], in lines[index[a]]);
+                            before += bySku < 0 || (bySku == 0 && b < a) ? quantities[b] : 0;
+                        }
+                    }
+                }
+
+                var i = index[a];
+                var take = Take(free - before, quantities[a]);
+                share[i] = take * perUnit[i];
+                total += share[i];
+            }
+
+            return total;
+        }
+
+        /// <summary>What a line of <paramref name="quantity"/> units takes when <paramref name="left"/> free units are left
+        /// for it: between 0 and its quantity, without branches (which lines take some depends on the basket).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long Take(long left, long quantity)
+        {
+            left &= ~(left >> 63); // at least 0
+            var over = left - quantity;
+            return quantity + (over & (over >> 63)); // at most the quantity
+        }
+
+        /// <summary>The open scope lines of <see cref="FreeUnits"/> (still costing something), gathered without branches
+        /// into the index, keys and quantities, with their unit prices; returns how many and their units.</summary>
+        private static (int Open, long Units) UnitPricesOfOpenLines(ReadOnlySpan<PricingLine> lines, ReadOnlySpan<int> scope, PricingBuffer buffer)
+        {
+            var remaining = buffer.Remaining;
+            var perUnit = buffer.Units;
+            var keys = buffer.Keys;
             var index = buffer.Index;
+            var quantities = buffer.OpenQuantities;
             long units = 0;
             var m = 0;
             foreach (var i in scope)
@@ -1009,53 +1221,75 @@ public sealed class PricingEngine
                 var quantity = lines[i].Quantity;
                 var unit = Math.Min(lines[i].UnitCents, PerUnit(cost, quantity, lines[i].InverseQuantity));
                 perUnit[i] = unit;
-                all[m] = -unit;
+                keys[m] = long.MaxValue - unit;
                 index[m] = i;
+                quantities[m] = quantity;
                 var open = cost > 0 ? 1 : 0;
                 units += quantity & -open;
                 m += open;
             }
 
-            var free = units / (source.BuyQuantity + source.FreeQuantity) * source.FreeQuantity;
-            long total = 0;
-            if (free <= 0)
-            {
-                return 0;
-            }
+            return (m, units);
+        }
 
-            // The open lines cheapest first, ties by item id, then position (line order never matters): each line's place
-            // is the number of lines ahead of it, counted eight (or four) at a time without branches; ties, rare, settled one by one.
-            var keys = buffer.KeysFor(m);
-            var order = buffer.Order;
-            var (above, equal) = Rank(keys, m, buffer);
-            var tied = false;
-            for (var a = 0; a < m; a++)
+        /// <summary>
+        /// The unit prices and keys of <see cref="FreeUnits"/> over every line (0, 1, ..., n - 1), a line that costs nothing
+        /// keyed -1 (after all others, and never reached: fewer units are free than are open); four lines at a time with
+        /// AVX-512 DQ by the steps of <see cref="PerUnit"/>, the last block padded (a block not settled by them and the
+        /// lines after it one by one). Returns the open lines' units.
+        /// </summary>
+        private static long UnitPricesOfEveryLine(PricingBuffer buffer, int n)
+        {
+            var remaining = buffer.Remaining;
+            var perUnit = buffer.Units;
+            var keys = buffer.Keys;
+            var quantities = buffer.Quantities;
+            var inverses = buffer.InverseQuantities;
+            var prices = buffer.UnitCents;
+            long units = 0;
+            var k = 0;
+            if (Avx512DQ.VL.IsSupported)
             {
-                tied |= equal[a] > 1;
-            }
-
-            if (tied)
-            {
-                OrderTied(lines, keys, index, above, equal, order, m);
-            }
-            else
-            {
-                for (var a = 0; a < m; a++)
+                var exact = Vector256.Create(1L << 40);
+                var top = Vector256.Create(long.MaxValue);
+                var open = Vector256<long>.Zero;
+                for (; k < n; k += 4)
                 {
-                    order[above[a]] = index[a];
+                    var cost = Vector256.Create<long>(remaining.AsSpan(k, 4)); // the padding is a closed line of 1 unit
+                    var quantity = Vector256.Create<long>(quantities.AsSpan(k, 4));
+                    var estimate = Vector256.ConvertToInt64Native(Vector256.ConvertToDouble(cost) * Vector256.Create<double>(inverses.AsSpan(k, 4)));
+                    var rest = cost - (estimate * quantity);
+                    var under = Vector256.ShiftRightArithmetic(rest, 63);
+                    estimate += under;
+                    rest += quantity & under;
+                    var over = Vector256.ShiftRightArithmetic(quantity - Vector256<long>.One - rest, 63);
+                    estimate -= over;
+                    rest -= quantity & over;
+                    if (!Vector256.LessThanAll(cost, exact) || !Vector256.LessThanAll(rest.AsUInt64(), quantity.AsUInt64()))
+                    {
+                        break;
+                    }
+
+                    var unit = Vector256.Min(Vector256.Create<long>(prices.AsSpan(k, 4)), estimate);
+                    var costs = Vector256.GreaterThan(cost, Vector256<long>.Zero);
+                    unit.CopyTo(perUnit.AsSpan(k, 4));
+                    ((top - unit) | ~costs).CopyTo(keys.AsSpan(k, 4)); // -1 where the line costs nothing
+                    open += quantity & costs;
                 }
+
+                units = Vector256.Sum(open);
             }
 
-            for (var t = 0; free > 0; t++)
+            for (; k < n; k++)
             {
-                var cheapest = order[t];
-                var take = Math.Min(free, lines[cheapest].Quantity);
-                share[cheapest] = take * perUnit[cheapest];
-                total += share[cheapest];
-                free -= take;
+                var cost = remaining[k];
+                var unit = Math.Min(prices[k], PerUnit(cost, quantities[k], inverses[k]));
+                perUnit[k] = unit;
+                keys[k] = cost > 0 ? long.MaxValue - unit : -1;
+                units += cost > 0 ? quantities[k] : 0;
             }
 
-            return total;
+            return units;
         }
     }
 }

@@ -44,6 +44,22 @@ public class PricingEngineTests
         Assert.All(result.Discounts, d => Assert.Equal(1, d.Line));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BuyOneGetOne_EqualUnitPricesStraddlingTheLastFreeUnit_EarlierItemIdFirst(bool wholeCart)
+    {
+        var scope = wholeCart ? null : new HashSet<string> { "Toys" };
+        var engine = new PricingEngine([new PromotionRule("b1g1", PromotionKind.BuyXGetY, Categories: scope, BuyQuantity: 1, FreeQuantity: 1)]);
+
+        // 4 units -> 2 free, both at 5: "a" (1 unit) comes before "b" (2 units) by item id, whatever the line order, so
+        // each gives one unit (b first would give both of its own). Whole cart and a category take different paths.
+        var result = engine.Price([new BasketLine("c", "Toys", 9, 1), new BasketLine("b", "Toys", 5, 2), new BasketLine("a", "Toys", 5, 1)]);
+
+        Assert.Equal(10, result.TotalDiscount);
+        Assert.Equal([(1, 5m), (2, 5m)], result.Discounts.Select(d => (d.Line, d.Amount)));
+    }
+
     [Fact]
     public void Stacking_ExclusiveGroupAndStopFurtherRules_AreRespected()
     {
