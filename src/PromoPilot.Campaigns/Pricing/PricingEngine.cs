@@ -605,19 +605,7 @@ public sealed class PricingEngine
             for (; k < n; k++)
             {
                 var cost = remaining[k];
-                var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
-                var rest = (discount * cost) - (estimate * sum);
-                var under = rest >> 63;
-                estimate += under;
-                rest += sum & under;
-                var over = (sum - 1 - rest) >> 63;
-                estimate -= over;
-                rest -= sum & over;
-                if ((ulong)rest >= (ulong)sum)
-                {
-                    (estimate, rest) = Math.DivRem(discount * cost, sum);
-                }
-
+                var (estimate, rest) = ShareOf(cost, discount, sum, reciprocal);
                 share[k] = estimate;
                 keys[k] = cost == 0 ? -1 : rest;
                 given += estimate;
@@ -702,19 +690,7 @@ public sealed class PricingEngine
                 {
                     var i = scope[k];
                     var cost = remaining[i];
-                    var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
-                    var rest = (discount * cost) - (estimate * sum);
-                    var under = rest >> 63; // -1 when the estimate is one too many
-                    estimate += under;
-                    rest += sum & under;
-                    var over = (sum - 1 - rest) >> 63; // -1 when it is one too few
-                    estimate -= over;
-                    rest -= sum & over;
-                    if ((ulong)rest >= (ulong)sum)
-                    {
-                        (estimate, rest) = Math.DivRem(discount * cost, sum);
-                    }
-
+                    var (estimate, rest) = ShareOf(cost, discount, sum, reciprocal);
                     share[i] = estimate;
                     fraction[i] = cost == 0 ? -1 : rest;
                     given += estimate;
@@ -724,6 +700,29 @@ public sealed class PricingEngine
             // Fewer cents are left than lines in scope: each goes to the largest remainder still waiting, ties by item id
             // then by cost, so the order of the lines never matters.
             Spread(lines, scope, remaining, share, fraction, discount - given, buffer);
+        }
+
+        /// <summary>
+        /// ⌊discount·cost / sum⌋ and its remainder, from the reciprocal and one correction each way (costs below 2³¹, so
+        /// the estimate is off by at most one); a remainder still out of range takes the division.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (long Share, long Remainder) ShareOf(long cost, long discount, long sum, double reciprocal)
+        {
+            var estimate = double.ConvertToIntegerNative<long>(cost * reciprocal); // in range: no saturation checks
+            var rest = (discount * cost) - (estimate * sum);
+            var under = rest >> 63; // -1 when the estimate is one too many
+            estimate += under;
+            rest += sum & under;
+            var over = (sum - 1 - rest) >> 63; // -1 when it is one too few
+            estimate -= over;
+            rest -= sum & over;
+            if ((ulong)rest >= (ulong)sum)
+            {
+                (estimate, rest) = Math.DivRem(discount * cost, sum);
+            }
+
+            return (estimate, rest);
         }
 
         /// <summary>The steps of <see cref="Allocate"/> over every line from <paramref name="next"/>, four at a time, the last
