@@ -185,7 +185,7 @@ public sealed class DecisionEngine
             var campaign = offer.Campaign;
             // The score is made again for the few offers kept rather than kept for every campaign's best.
             var score = Score(offer, user, prediction, evaluation.OrderValue).ToComponents();
-            IReadOnlyList<string> reasons = campaign.PassedReasons;
+            IReadOnlyList<string> reasons = campaign.Passed;
             if (campaign.Definition.FrequencyCap is { } cap)
             {
                 var claim = new ImpressionClaim(request.UserId, campaign.Id, offer.Id, cap.Count, TimeSpan.FromHours(cap.WindowHours));

@@ -134,27 +134,3 @@ internal sealed class DecisionVariants : IReadOnlyDictionary<string, string>
     private static readonly JsonEncodedText EncodedTreatment = JsonEncodedText.Encode(CampaignHoldout.Treatment);
     private static readonly JsonEncodedText EncodedHoldout = JsonEncodedText.Encode(CampaignHoldout.Holdout);
 }
-
-/// <summary>
-/// Strings written into every decision's JSON (a campaign's reasons), with their JSON encodings made once per catalog.
-/// </summary>
-internal sealed class EncodedStrings : IReadOnlyList<string>
-{
-    private readonly string[] _values;
-
-    public EncodedStrings(IEnumerable<string> values)
-    {
-        _values = [.. values];
-        Encoded = [.. _values.Select(v => JsonEncodedText.Encode(v))];
-    }
-
-    public JsonEncodedText[] Encoded { get; }
-
-    public int Count => _values.Length;
-
-    public string this[int index] => _values[index];
-
-    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_values).GetEnumerator();
-
-    IEnumerator IEnumerable.GetEnumerator() => _values.GetEnumerator();
-}

@@ -57,8 +57,7 @@ internal sealed class CompiledCampaign
         RedemptionsReached = new("redemptions", "redemptions: campaign redemption limit reached", passed.Count);
         HoldoutRejection = new(HoldoutCheck, $"holdout: the shopper is in the campaign's {definition.HoldoutFraction.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)} holdout", passed.Count);
         passed.Add("holdout: treatment");
-        Passed = [.. passed];
-        PassedReasons = new EncodedStrings(passed);
+        Passed = new EncodedStrings(passed);
         if (definition.FrequencyCap is { } cap)
         {
             CapPassedReasons = new EncodedStrings([.. passed, $"frequency_cap: {cap.Count} per {cap.WindowHours} h passed"]);
@@ -83,11 +82,8 @@ internal sealed class CompiledCampaign
 
     public CampaignCheck HoldoutRejection { get; }
 
-    /// <summary>The texts of every check the campaign has, passed, in order (the last is the holdout).</summary>
-    public string[] Passed { get; }
-
-    /// <summary>The trace of a campaign that served an offer (<see cref="Passed"/>, encoded once).</summary>
-    public EncodedStrings PassedReasons { get; }
+    /// <summary>The texts of every check the campaign has, passed, in order (the last is the holdout): the trace of a campaign that served an offer.</summary>
+    public EncodedStrings Passed { get; }
 
     /// <summary>The trace of a capped campaign that served an offer, or whose cap was reached (null when uncapped).</summary>
     public EncodedStrings? CapPassedReasons { get; }
@@ -99,7 +95,7 @@ internal sealed class CompiledCampaign
     public JsonEncodedText EncodedId { get; }
 
     /// <summary>The trace of a campaign rejected by <paramref name="check"/>: the checks passed before it, then its failure.</summary>
-    public IReadOnlyList<string> ReasonsUntil(CampaignCheck check) => [.. Passed.AsSpan(0, check.PassedBefore), check.Failed];
+    public IReadOnlyList<string> ReasonsUntil(CampaignCheck check) => [.. Passed.Take(check.PassedBefore), check.Failed];
 
     public CampaignDefinition Definition { get; }
 
